@@ -1,0 +1,57 @@
+# The project's commands. `make test` is what CI runs (.ci/run); `make demo` is a newcomer's first run.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help test quick lint typecheck demo bench docs system-deps clean
+
+help:
+	@echo "make test    lint, type-check and run the whole test suite (what CI runs)"
+	@echo "make quick   the test suite without the slow set"
+	@echo "make demo    train an MLP on two moons and write plots and a graph into ./out/"
+	@echo "make bench   benchmarks against micrograd and PyTorch (installs the bench extra)"
+	@echo "make docs    build the documentation site with --strict into ./site/"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Graphviz's `dot` program is a system package, not a Python one: install it where we can.
+system-deps:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Graphviz (dot) with apt-get"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+	      || echo "warning: could not install graphviz; drawings will be written as .dot only"; \
+	  else \
+	    echo "warning: Graphviz's dot is missing; install it (e.g. apt-get install graphviz)"; \
+	  fi; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) system-deps lint typecheck
+	$(BIN)/python -m pytest -n 2 --durations=10
+
+quick: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow" -q
+
+demo: $(STAMP) system-deps
+	$(BIN)/opgrad demo --out out
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py
+
+docs: $(STAMP) system-deps
+	$(BIN)/mkdocs build --strict
+
+clean:
+	rm -rf $(VENV) site out .mypy_cache .ruff_cache .pytest_cache .hypothesis

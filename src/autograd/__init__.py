@@ -1,0 +1,31 @@
+"""opgrad's autograd engine: scalar Values, Operation classes and the GraphExecutor."""
+
+from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
+from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
+from autograd.operation import Operation
+from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
+from autograd.value import Value
+
+__all__ = [
+    "Add",
+    "BackwardStep",
+    "Div",
+    "Exp",
+    "GradcheckError",
+    "GradientReport",
+    "GraphExecutor",
+    "Log",
+    "Mul",
+    "Neg",
+    "NonFiniteError",
+    "Operation",
+    "Pow",
+    "Power",
+    "ReLU",
+    "Sigmoid",
+    "Sub",
+    "Tanh",
+    "Value",
+    "gradcheck",
+    "numerical_gradients",
+]

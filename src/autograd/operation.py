@@ -1,0 +1,186 @@
+"""Operation: the base class of every operation, and how applying one builds a node."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Sequence
+from typing import ClassVar
+
+import attrs
+
+from autograd.value import Value, _operand
+
+__all__ = ["Operation", "describe_inputs"]
+
+
+@attrs.frozen
+class Operation(abc.ABC):
+    """An operation of the graph: how to compute a number, and its local derivatives.
+
+    Subclass it to add an operation. The contract, which the executor relies on:
+
+    * ``arity`` (class attribute) is how many inputs the operation takes.
+    * ``forward(*inputs)`` receives the inputs' numbers, in order, and returns the output number.
+      Raise ValueError (or ZeroDivisionError, OverflowError) outside the domain; the error is
+      re-raised naming the operation and the input nodes.
+    * ``local_grads(*inputs, output=...)`` returns one partial derivative d(output)/d(input) per
+      input, in input order, as a tuple. ``output`` is what ``forward`` returned for these inputs,
+      so ``Tanh`` and ``Exp`` can reuse it instead of recomputing.
+    * Operations are pure and frozen: they never touch a node's ``grad`` and never hold nodes.
+      The chain rule lives in :class:`~autograd.GraphExecutor` alone.
+
+    Calling an instance on Values or numbers applies it: ``Mul()(a, b)`` returns a new Value
+    whose ``op`` is that instance and whose ``parents`` are ``(a, b)``.
+
+    Example:
+        >>>         >>> import attrs
+        >>> from autograd import Operation, Value
+        >>> @attrs.frozen
+        ... class Sin(Operation):
+        ...     '''Sine: f(x) = sin x; df/dx = cos x.'''
+        ...     arity = 1
+        ...     def forward(self, x: float) -> float:
+        ...         return math.sin(x)
+        ...     def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        ...         return (math.cos(x),)
+        >>> y = Sin()(Value(0.0, label="x"))
+        >>> y.backward()
+        >>> y.parents[0].grad
+        1.0
+    """
+
+    arity: ClassVar[int] = 1
+    """How many inputs the operation takes."""
+
+    symbol: ClassVar[str] = ""
+    """How drawings show the operation; defaults to the class name in lower case."""
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.__dict__.get("symbol"):
+            cls.symbol = cls.__name__.lower()
+
+    @abc.abstractmethod
+    def forward(self, *inputs: float) -> float:
+        """Compute the output number from the input numbers."""
+
+    @abc.abstractmethod
+    def local_grads(self, *inputs: float, output: float) -> tuple[float, ...]:
+        """Return d(output)/d(input) for each input, in input order."""
+
+    def __str__(self) -> str:
+        return self.symbol
+
+    def __call__(self, *inputs: Value | float) -> Value:
+        """Apply the operation to Values or numbers, returning the new node."""
+        if len(inputs) != self.arity:
+            plural = "input" if self.arity == 1 else "inputs"
+            raise TypeError(
+                f"{self!r} takes {self.arity} {plural}, got {len(inputs)}: "
+                f"{', '.join(_brief(x) for x in inputs) or 'none'}"
+            )
+        nodes: list[Value] = []
+        for i, x in enumerate(inputs):
+            node = _operand(x)
+            if node is None:
+                raise TypeError(
+                    f"{self!r}: input {i} must be a Value, int or float, "
+                    f"got {type(x).__name__}: {x!r}"
+                )
+            nodes.append(node)
+        if self.arity == 1:
+            return _apply1(self, nodes[0])
+        if self.arity == 2:
+            return _apply2(self, nodes[0], nodes[1])
+        return _applyn(self, tuple(nodes))
+
+
+def _brief(x: object) -> str:
+    return repr(x) if not isinstance(x, Value) else describe_inputs((x,))
+
+
+def describe_inputs(nodes: Sequence[Value]) -> str:
+    """Describe input nodes for an error message: ``'x' = -1.0, 2.0`` (unlabelled: just the number)."""
+    return ", ".join(f"{n.label!r} = {n.data!r}" if n.label else f"{n.data!r}" for n in nodes)
+
+
+def forward_error(op: Operation, nodes: Sequence[Value], error: Exception) -> Exception:
+    """The error raised when ``op.forward`` fails: same type, naming the op and its inputs."""
+    message = f"{op!r} on inputs ({describe_inputs(nodes)}): {error}"
+    try:
+        wrapped = type(error)(message)
+    except Exception:  # an exception type whose constructor wants something else
+        wrapped = ValueError(message)
+    return wrapped
+
+
+def _check_output(op: Operation, nodes: Sequence[Value], out: object) -> float:
+    """Coerce a user operation's output to float, or explain what it returned."""
+    if isinstance(out, float):
+        return out
+    if isinstance(out, bool) or not isinstance(out, (int, float)):
+        try:
+            return float(out)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{op!r}.forward must return a float, got {type(out).__name__}: {out!r} "
+                f"on inputs ({describe_inputs(nodes)})"
+            ) from None
+    return float(out)
+
+
+# The three appliers below are the only place a non-leaf node is made. They are plain functions
+# (not methods) because Value's operators call them on every arithmetic step.
+
+
+def _apply1(op: Operation, a: Value) -> Value:
+    try:
+        data = op.forward(a.data)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, (a,), error) from error
+    if type(data) is not float:
+        data = _check_output(op, (a,), data)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node._p0 = a
+    node._p1 = None
+    return node
+
+
+def _apply2(op: Operation, a: Value, b: Value) -> Value:
+    try:
+        data = op.forward(a.data, b.data)
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, (a, b), error) from error
+    if type(data) is not float:
+        data = _check_output(op, (a, b), data)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node._p0 = a
+    node._p1 = b
+    return node
+
+
+def _applyn(op: Operation, nodes: tuple[Value, ...]) -> Value:
+    try:
+        data = op.forward(*(n.data for n in nodes))
+    except (ArithmeticError, ValueError) as error:
+        raise forward_error(op, nodes, error) from error
+    data = _check_output(op, nodes, data)
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = op
+    node._p0 = nodes
+    node._p1 = None
+    return node
+
+
+_new = object.__new__

@@ -1,0 +1,196 @@
+"""Value: a node of the expression graph and the arithmetic that builds new nodes."""
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from autograd.operation import Operation
+
+__all__ = ["Value"]
+
+
+def _check_number(data: object, what: str) -> float:
+    """Return ``data`` as a float, or raise TypeError naming what was received."""
+    if isinstance(data, float):
+        return data
+    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+        raise TypeError(f"{what} must be an int or a float, got {type(data).__name__}: {data!r}")
+    return float(data)
+
+
+class Value:
+    """A scalar node of the expression graph.
+
+    A leaf is made by the user (``Value(2.0, label="x")``); every other node is made by an
+    :class:`~autograd.Operation` and remembers that operation and its inputs, so the graph can
+    be walked backwards (gradients), forwards (replay) and drawn.
+
+    Equality and hashing are by identity: Values are graph nodes, not numbers, so they can be
+    keys of dicts and members of sets, and ``a == b`` never builds a node.
+
+    Attributes:
+        data: The number this node holds (always a float).
+        grad: d(root)/d(self), accumulated by :meth:`backward`; 0.0 at creation.
+        label: A name for drawings, explanations and error messages; may be set at any time.
+        op: The :class:`~autograd.Operation` that made this node, or None for a leaf.
+    """
+
+    # Parents live in two slots rather than a tuple: a tuple costs 48 to 56 bytes more per node,
+    # a third of a node's whole footprint. `_p0` holds the first parent (or, for an operation of
+    # more than two inputs, the tuple of all of them) and `_p1` the second.
+    __slots__ = ("_p0", "_p1", "data", "grad", "label", "op")
+
+    data: float
+    grad: float
+    label: str
+    op: Operation | None
+    _p0: Value | tuple[Value, ...] | None
+    _p1: Value | None
+
+    def __init__(self, data: float, label: str = "") -> None:
+        self.data = _check_number(data, "Value data")
+        self.grad = 0.0
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.label = label
+        self.op = None
+        self._p0 = None
+        self._p1 = None
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The inputs of the operation that made this node, in order; empty for a leaf."""
+        first = self._p0
+        if first is None:
+            return ()
+        if type(first) is tuple:
+            return first
+        second = self._p1
+        if second is None:
+            return (first,)  # type: ignore[return-value]
+        return (first, second)  # type: ignore[return-value]
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node the user made (no operation, no parents)."""
+        return self.op is None
+
+    def __repr__(self) -> str:
+        name = f"label={self.label!r}, " if self.label else ""
+        op = f", op={self.op}" if self.op is not None else ""
+        return f"Value({name}data={self.data!r}, grad={self.grad!r}{op})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Arithmetic. Each operator names its Operation explicitly; a plain number on either side
+    # becomes a constant leaf. Anything else returns NotImplemented, so Python raises its usual
+    # "unsupported operand type(s)" TypeError naming both types.
+
+    def __add__(self, other: Value | float) -> Value:
+        other = _operand(other)
+        return _apply2(_ADD, self, other) if other is not None else NotImplemented
+
+    def __radd__(self, other: float) -> Value:
+        left = _operand(other)
+        return _apply2(_ADD, left, self) if left is not None else NotImplemented
+
+    def __sub__(self, other: Value | float) -> Value:
+        other = _operand(other)
+        return _apply2(_SUB, self, other) if other is not None else NotImplemented
+
+    def __rsub__(self, other: float) -> Value:
+        left = _operand(other)
+        return _apply2(_SUB, left, self) if left is not None else NotImplemented
+
+    def __mul__(self, other: Value | float) -> Value:
+        other = _operand(other)
+        return _apply2(_MUL, self, other) if other is not None else NotImplemented
+
+    def __rmul__(self, other: float) -> Value:
+        left = _operand(other)
+        return _apply2(_MUL, left, self) if left is not None else NotImplemented
+
+    def __truediv__(self, other: Value | float) -> Value:
+        other = _operand(other)
+        return _apply2(_DIV, self, other) if other is not None else NotImplemented
+
+    def __rtruediv__(self, other: float) -> Value:
+        left = _operand(other)
+        return _apply2(_DIV, left, self) if left is not None else NotImplemented
+
+    def __neg__(self) -> Value:
+        return _apply1(_NEG, self)
+
+    def __pow__(self, exponent: Value | float) -> Value:
+        if isinstance(exponent, Value):
+            return _apply2(_POWER, self, exponent)
+        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+            return NotImplemented
+        return _apply1(_pow(exponent), self)
+
+    def __rpow__(self, base: float) -> Value:
+        left = _operand(base)
+        return _apply2(_POWER, left, self) if left is not None else NotImplemented
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent of this node (see :class:`~autograd.Tanh`)."""
+        return _apply1(_TANH, self)
+
+    def relu(self) -> Value:
+        """Rectified linear unit of this node (see :class:`~autograd.ReLU`)."""
+        return _apply1(_RELU, self)
+
+    def exp(self) -> Value:
+        """Exponential of this node (see :class:`~autograd.Exp`)."""
+        return _apply1(_EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm of this node (see :class:`~autograd.Log`)."""
+        return _apply1(_LOG, self)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid of this node (see :class:`~autograd.Sigmoid`)."""
+        return _apply1(_SIGMOID, self)
+
+    def backward(self, seed: float = 1.0) -> None:
+        """Add d(self)/d(node) into ``grad`` of every node of this graph.
+
+        Shorthand for ``GraphExecutor().backward(self, seed)``. Calling it twice adds the
+        gradient twice, exactly; use :meth:`GraphExecutor.zero_grad` (or a model's
+        ``zero_grad``) between steps.
+        """
+        from autograd.executor import DEFAULT_EXECUTOR
+
+        DEFAULT_EXECUTOR.backward(self, seed)
+
+
+def _operand(x: object) -> Value | None:
+    """Wrap a number as a constant leaf; None for a type arithmetic does not accept."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, float):
+        return Value(x)
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    return Value(float(x))
+
+
+# Imported last: operations build Values, so they import this module, which must exist first.
+from autograd.operation import _apply1, _apply2  # noqa: E402
+from autograd.ops import (  # noqa: E402
+    _ADD,
+    _DIV,
+    _EXP,
+    _LOG,
+    _MUL,
+    _NEG,
+    _POWER,
+    _RELU,
+    _SIGMOID,
+    _SUB,
+    _TANH,
+    _pow,
+)
