@@ -1,0 +1,3 @@
+"""opgrad's neural-network library, built on the autograd engine's public API."""
+
+__all__: list[str] = []
