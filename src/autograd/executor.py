@@ -1,4 +1,4 @@
-"""GraphExecutor: topological order, backward (reverse mode), forward replay and jvp (forward mode)."""
+"""GraphExecutor: topological order, backward (reverse mode), forward replay, jvp (forward mode)."""
 
 from __future__ import annotations
 
@@ -247,7 +247,9 @@ class GraphExecutor:
         in_graph = set(order)
         for node in tangents:
             if node not in in_graph:
-                raise ValueError(f"jvp: tangent given for {_where(node)}, which is not in the graph")
+                raise ValueError(
+                    f"jvp: tangent given for {_where(node)}, which is not in the graph"
+                )
             if node.op is not None:
                 raise ValueError(f"jvp: tangents go on leaves; {_where(node)} is not a leaf")
         check = self.check_finite

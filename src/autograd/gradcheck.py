@@ -37,7 +37,7 @@ class GradientReport:
 
     @property
     def difference(self) -> float:
-        """analytic - numeric."""
+        """Analytic - numeric."""
         return self.analytic - self.numeric
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 
@@ -33,12 +33,12 @@ class Operation(abc.ABC):
     whose ``op`` is that instance and whose ``parents`` are ``(a, b)``.
 
     Example:
-        >>>         >>> import attrs
+        >>> import math
+        >>> import attrs
         >>> from autograd import Operation, Value
         >>> @attrs.frozen
         ... class Sin(Operation):
         ...     '''Sine: f(x) = sin x; df/dx = cos x.'''
-        ...     arity = 1
         ...     def forward(self, x: float) -> float:
         ...         return math.sin(x)
         ...     def local_grads(self, x: float, *, output: float) -> tuple[float]:
@@ -60,13 +60,19 @@ class Operation(abc.ABC):
         if not cls.__dict__.get("symbol"):
             cls.symbol = cls.__name__.lower()
 
-    @abc.abstractmethod
-    def forward(self, *inputs: float) -> float:
-        """Compute the output number from the input numbers."""
+    # The abstract signatures take (*inputs: Any, **kwargs: Any) because that is the form type
+    # checkers accept any override of: a subclass writes forward(self, x) or forward(self, a, b).
 
     @abc.abstractmethod
-    def local_grads(self, *inputs: float, output: float) -> tuple[float, ...]:
-        """Return d(output)/d(input) for each input, in input order."""
+    def forward(self, *inputs: Any, **kwargs: Any) -> float:
+        """Compute the output number from the input numbers: ``forward(x)`` or ``forward(a, b)``."""
+
+    @abc.abstractmethod
+    def local_grads(self, *inputs: Any, **kwargs: Any) -> tuple[float, ...]:
+        """Return d(output)/d(input) for each input, in input order.
+
+        Called as ``local_grads(*inputs, output=forward(*inputs))``.
+        """
 
     def __str__(self) -> str:
         return self.symbol
@@ -100,7 +106,7 @@ def _brief(x: object) -> str:
 
 
 def describe_inputs(nodes: Sequence[Value]) -> str:
-    """Describe input nodes for an error message: ``'x' = -1.0, 2.0`` (unlabelled: just the number)."""
+    """Describe input nodes for an error message: ``'x' = -1.0, 2.0`` (unlabelled: the number)."""
     return ", ".join(f"{n.label!r} = {n.data!r}" if n.label else f"{n.data!r}" for n in nodes)
 
 

@@ -11,7 +11,20 @@ import attrs
 
 from autograd.operation import Operation
 
-__all__ = ["Add", "Div", "Exp", "Log", "Mul", "Neg", "Pow", "Power", "ReLU", "Sigmoid", "Sub", "Tanh"]
+__all__ = [
+    "Add",
+    "Div",
+    "Exp",
+    "Log",
+    "Mul",
+    "Neg",
+    "Pow",
+    "Power",
+    "ReLU",
+    "Sigmoid",
+    "Sub",
+    "Tanh",
+]
 
 
 @attrs.frozen
@@ -108,7 +121,8 @@ class Pow(Operation):
             raise ZeroDivisionError(f"0 cannot be raised to the negative power {k!r}")
         if x < 0.0 and not float(k).is_integer():
             raise ValueError(f"a negative base ({x!r}) to the non-integer power {k!r} is complex")
-        return x**k
+        result: float = x**k
+        return result
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         k = self.exponent
@@ -123,7 +137,7 @@ class Pow(Operation):
 
 @attrs.frozen
 class Power(Operation):
-    """Power with a variable exponent: f(a, b) = a**b for a > 0; df/da = b * a**(b-1), df/db = f * ln a."""
+    """Variable power: f(a, b) = a**b for a > 0; df/da = b * a**(b-1), df/db = f * ln a."""
 
     arity: ClassVar[int] = 2
     symbol: ClassVar[str] = "**"
@@ -131,7 +145,8 @@ class Power(Operation):
     def forward(self, a: float, b: float) -> float:  # noqa: D102
         if a <= 0.0:
             raise ValueError(f"a variable exponent needs a positive base, got base {a!r}")
-        return a**b
+        result: float = a**b
+        return result
 
     def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
         return (b * a ** (b - 1.0), output * math.log(a))
@@ -173,7 +188,9 @@ class Exp(Operation):
         try:
             return math.exp(x)
         except OverflowError:
-            raise OverflowError(f"exp({x!r}) is too large for a float (x must be <= 709.78)") from None
+            raise OverflowError(
+                f"exp({x!r}) is too large for a float (x must be <= 709.78)"
+            ) from None
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         return (output,)

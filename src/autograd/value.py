@@ -90,32 +90,32 @@ class Value:
     # "unsupported operand type(s)" TypeError naming both types.
 
     def __add__(self, other: Value | float) -> Value:
-        other = _operand(other)
-        return _apply2(_ADD, self, other) if other is not None else NotImplemented
+        right = _operand(other)
+        return _apply2(_ADD, self, right) if right is not None else NotImplemented
 
     def __radd__(self, other: float) -> Value:
         left = _operand(other)
         return _apply2(_ADD, left, self) if left is not None else NotImplemented
 
     def __sub__(self, other: Value | float) -> Value:
-        other = _operand(other)
-        return _apply2(_SUB, self, other) if other is not None else NotImplemented
+        right = _operand(other)
+        return _apply2(_SUB, self, right) if right is not None else NotImplemented
 
     def __rsub__(self, other: float) -> Value:
         left = _operand(other)
         return _apply2(_SUB, left, self) if left is not None else NotImplemented
 
     def __mul__(self, other: Value | float) -> Value:
-        other = _operand(other)
-        return _apply2(_MUL, self, other) if other is not None else NotImplemented
+        right = _operand(other)
+        return _apply2(_MUL, self, right) if right is not None else NotImplemented
 
     def __rmul__(self, other: float) -> Value:
         left = _operand(other)
         return _apply2(_MUL, left, self) if left is not None else NotImplemented
 
     def __truediv__(self, other: Value | float) -> Value:
-        other = _operand(other)
-        return _apply2(_DIV, self, other) if other is not None else NotImplemented
+        right = _operand(other)
+        return _apply2(_DIV, self, right) if right is not None else NotImplemented
 
     def __rtruediv__(self, other: float) -> Value:
         left = _operand(other)

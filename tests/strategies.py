@@ -1,0 +1,104 @@
+"""Hypothesis strategies shared by the tests: numbers, and random expression graphs.
+
+An expression is drawn as a *recipe* — leaf values plus a list of steps ``(op, i, j)`` that each
+combine earlier nodes — so the same recipe can be built with opgrad and with micrograd, and so
+shared subexpressions and fan-out (one node used by many) arise naturally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import attrs
+from hypothesis import strategies as st
+
+from autograd import Value
+
+N = TypeVar("N")
+
+small_floats = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
+
+
+@attrs.frozen
+class Recipe:
+    """Leaves and steps of a random expression; node k >= len(leaves) is step k - len(leaves)."""
+
+    leaves: tuple[float, ...]
+    steps: tuple[tuple[str, int, int], ...]
+
+
+# Every step keeps its inputs inside the ops' domains (log of 1 + a*a, division by 1 + b*b, ...),
+# so any recipe builds without domain errors. "Portable" steps use only what micrograd has.
+PORTABLE_STEPS = ("add", "sub", "mul", "div", "neg", "relu", "square", "cube", "rsub", "radd")
+ALL_STEPS = (*PORTABLE_STEPS, "tanh", "sigmoid", "exp", "log", "power", "sqrt")
+
+
+def _step(name: str, a: Any, b: Any) -> Any:
+    if name == "add":
+        return a + b
+    if name == "sub":
+        return a - b
+    if name == "mul":
+        return a * b
+    if name == "div":
+        return a / (b * b + 1)
+    if name == "neg":
+        return -a
+    if name == "relu":
+        return a.relu()
+    if name == "square":
+        return a**2
+    if name == "cube":
+        return a**3
+    if name == "rsub":
+        return 2.0 - a
+    if name == "radd":
+        return 0.5 + a * 3
+    if name == "tanh":
+        return a.tanh()
+    if name == "sigmoid":
+        return b.sigmoid() * a
+    if name == "exp":
+        return a.tanh().exp()
+    if name == "log":
+        return (a * a + 1).log()
+    if name == "power":
+        return (a * a + 1) ** b.tanh()
+    if name == "sqrt":
+        return (a * a + 0.5) ** 0.5
+    raise AssertionError(name)
+
+
+def build(recipe: Recipe, make_leaf: Callable[[float], N]) -> tuple[N, list[N]]:
+    """Build a recipe with any engine's leaf constructor; return the root and the leaves."""
+    leaves = [make_leaf(x) for x in recipe.leaves]
+    nodes: list[Any] = list(leaves)
+    for name, i, j in recipe.steps:
+        nodes.append(_step(name, nodes[i], nodes[j]))
+    # The root sums the last few nodes so that several branches meet at the end.
+    root = nodes[-1]
+    for extra in nodes[-3:-1]:
+        root = root + extra
+    return root, leaves
+
+
+@st.composite
+def recipes(
+    draw: st.DrawFn, step_names: Sequence[str] = ALL_STEPS, max_leaves: int = 4, max_steps: int = 12
+) -> Recipe:
+    """Random expression recipes with shared subexpressions and fan-out."""
+    leaves = tuple(draw(st.lists(small_floats, min_size=1, max_size=max_leaves)))
+    n_steps = draw(st.integers(1, max_steps))
+    steps = []
+    for k in range(n_steps):
+        available = len(leaves) + k
+        name = draw(st.sampled_from(step_names))
+        i = draw(st.integers(0, available - 1))
+        j = draw(st.integers(0, available - 1))
+        steps.append((name, i, j))
+    return Recipe(leaves, tuple(steps))
+
+
+def opgrad_leaf(x: float) -> Value:
+    return Value(x)

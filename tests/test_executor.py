@@ -1,0 +1,277 @@
+import math
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import BackwardStep, GraphExecutor, NonFiniteError, Value
+from strategies import Recipe, build, opgrad_leaf, recipes
+
+
+def test_executor_topological_order_puts_parents_first_and_root_last() -> None:
+    a, b = Value(1.0, "a"), Value(2.0, "b")
+    c = a * b
+    d = c + a
+    e = d * c
+    order = GraphExecutor().topological_order(e)
+    assert order[-1] is e
+    assert set(order) == {a, b, c, d, e, *c.parents, *d.parents, *e.parents}
+    assert len(order) == len(set(order))
+    position = {node: i for i, node in enumerate(order)}
+    for node in order:
+        for parent in node.parents:
+            assert position[parent] < position[node]
+
+
+@given(recipes())
+def test_executor_topological_order_is_valid_and_deterministic(recipe: Recipe) -> None:
+    root, _ = build(recipe, opgrad_leaf)
+    ex = GraphExecutor()
+    order = ex.topological_order(root)
+    assert order == ex.topological_order(root)
+    position = {node: i for i, node in enumerate(order)}
+    assert len(position) == len(order)
+    for node in order:
+        for parent in node.parents:
+            assert position[parent] < position[node]
+
+
+def test_executor_topological_order_of_a_leaf_is_the_leaf() -> None:
+    a = Value(1.0)
+    assert GraphExecutor().topological_order(a) == [a]
+
+
+def test_executor_rejects_non_value_root() -> None:
+    with pytest.raises(TypeError, match="root must be a Value, got float"):
+        GraphExecutor().backward(1.0)  # type: ignore[arg-type]
+
+
+def test_executor_lecture_expression_gives_textbook_gradients() -> None:
+    a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
+    e = a * b
+    d = e + c
+    L = d * f  # noqa: N806 - the lecture's name
+    L.backward()
+    assert L.data == -8.0
+    assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)
+    assert (d.grad, e.grad, L.grad) == (-2.0, -2.0, 1.0)
+
+
+def test_executor_lecture_tanh_neuron_gives_textbook_gradients() -> None:
+    x1, x2 = Value(2.0, "x1"), Value(0.0, "x2")
+    w1, w2 = Value(-3.0, "w1"), Value(1.0, "w2")
+    b = Value(6.8813735870195432, "b")
+    n = x1 * w1 + x2 * w2 + b
+    o = n.tanh()
+    o.backward()
+    assert o.data == pytest.approx(0.7071, abs=1e-4)
+    assert n.grad == pytest.approx(0.5)
+    assert w1.grad == pytest.approx(1.0)
+    assert x1.grad == pytest.approx(-1.5)
+    assert w2.grad == pytest.approx(0.0)
+    assert x2.grad == pytest.approx(0.5)
+    assert b.grad == pytest.approx(0.5)
+
+
+def test_executor_backward_twice_adds_exactly_twice() -> None:
+    a = Value(3.0)
+    z = (a * a) * 2
+    z.backward()
+    assert a.grad == 12.0
+    z.backward()
+    assert a.grad == 24.0  # micrograd gives 36: it re-adds intermediate nodes' stale grads
+    assert z.grad == 2.0
+
+
+@given(recipes())
+@settings(max_examples=50)
+def test_executor_repeated_backward_is_exactly_additive(recipe: Recipe) -> None:
+    root, leaves = build(recipe, opgrad_leaf)
+    ex = GraphExecutor()
+    once = ex.gradients(root)
+    ex.backward(root)
+    ex.backward(root)
+    for leaf in leaves:
+        assert leaf.grad == once.get(leaf, 0.0) + once.get(leaf, 0.0)
+
+
+@pytest.mark.parametrize("order", ["a*b", "b*a"])
+def test_executor_shared_subexpressions_accumulate(order: str) -> None:
+    a = Value(2.0, "a")
+    b = a + a
+    c = a * b if order == "a*b" else b * a
+    d = c + b if order == "a*b" else b + c
+    d.backward()
+    assert a.grad == 10.0
+
+
+def test_executor_fan_out_sums_every_path() -> None:
+    x = Value(3.0)
+    y = x * x * x  # three uses of x
+    y.backward()
+    assert x.grad == 27.0
+
+
+def test_executor_gradients_do_not_touch_grad() -> None:
+    a = Value(2.0)
+    y = a * a
+    grads = GraphExecutor().gradients(y, seed=2.0)
+    assert grads[a] == 8.0
+    assert grads[y] == 2.0
+    assert a.grad == 0.0
+
+
+def test_executor_zero_grad_clears_the_whole_graph() -> None:
+    a, b = Value(2.0), Value(3.0)
+    c = (a * b).tanh()
+    c.backward()
+    GraphExecutor().zero_grad(c)
+    assert all(n.grad == 0.0 for n in GraphExecutor().topological_order(c))
+
+
+def test_executor_forward_replays_after_leaf_changes() -> None:
+    x, w = Value(1.0, "x"), Value(2.0, "w")
+    y = (x * w).tanh() + x**2
+    ex = GraphExecutor()
+    x.data = 0.5
+    assert ex.forward(y) == pytest.approx(math.tanh(1.0) + 0.25)
+    assert y.data == ex.forward(y)
+    fresh = (Value(0.5) * Value(2.0)).tanh() + Value(0.5) ** 2
+    assert y.data == fresh.data
+
+
+@given(recipes(), st.lists(st.floats(-3, 3), min_size=4, max_size=4))
+def test_executor_forward_replay_equals_rebuilding(recipe: Recipe, new: list[float]) -> None:
+    root, leaves = build(recipe, opgrad_leaf)
+    for leaf, x in zip(leaves, new):
+        leaf.data = x
+    replayed = GraphExecutor().forward(root)
+    rebuilt, _ = build(
+        Recipe(tuple(new[: len(leaves)]) + recipe.leaves[len(new) :], recipe.steps), opgrad_leaf
+    )
+    assert replayed == rebuilt.data or (math.isnan(replayed) and math.isnan(rebuilt.data))
+
+
+def test_executor_forward_replay_reports_domain_errors() -> None:
+    x = Value(1.0, "x")
+    y = x.log()
+    x.data = -1.0
+    with pytest.raises(ValueError, match=r"Log\(\) on inputs \('x' = -1.0\)"):
+        GraphExecutor().forward(y)
+
+
+@given(recipes(), st.data())
+def test_executor_jvp_agrees_with_backward(recipe: Recipe, data: st.DataObject) -> None:
+    root, leaves = build(recipe, opgrad_leaf)
+    direction = data.draw(st.lists(st.floats(-1, 1), min_size=len(leaves), max_size=len(leaves)))
+    ex = GraphExecutor()
+    grads = ex.gradients(root)
+    in_graph = set(ex.topological_order(root))
+    tangents = {leaf: t for leaf, t in zip(leaves, direction) if leaf in in_graph}
+    expected = sum(grads.get(leaf, 0.0) * t for leaf, t in tangents.items())
+    if not math.isfinite(expected):
+        return
+    assert ex.jvp(root, tangents) == pytest.approx(expected, rel=1e-9, abs=1e-9)
+
+
+def test_executor_jvp_validates_tangents() -> None:
+    a = Value(1.0, "a")
+    b = a * 2
+    with pytest.raises(ValueError, match="not in the graph"):
+        GraphExecutor().jvp(b, {Value(1.0, "stranger"): 1.0})
+    c = b + 1
+    with pytest.raises(ValueError, match="not a leaf"):
+        GraphExecutor().jvp(c, {b: 1.0})
+    assert GraphExecutor().jvp(c, {a: 1.0}) == 2.0
+
+
+def test_executor_check_finite_names_node_op_and_inputs_in_forward() -> None:
+    x = Value(1e200, "x")
+    y = x * x
+    y.label = "y"
+    with pytest.raises(
+        NonFiniteError, match=r"node 'y' = Mul\(\)\('x' = 1e\+200, 'x' = 1e\+200\) gives inf"
+    ):
+        GraphExecutor(check_finite=True).forward(y)
+    x.data = math.nan
+    with pytest.raises(NonFiniteError, match="leaf 'x' = nan"):
+        GraphExecutor(check_finite=True).forward(y)
+
+
+def test_executor_check_finite_names_node_in_backward() -> None:
+    x = Value(1e-200, "x")
+    y = 1 / x  # 1e200 is finite, but dy/dx = -1e400 is not
+    y.label = "y"
+    z = y * 2
+    with pytest.raises(
+        NonFiniteError, match=r"d\('y'\)/d\(input 1\) = -inf.*for 'x' at node 'y' = Div\(\)"
+    ):
+        GraphExecutor(check_finite=True).backward(z)
+    assert x.grad == 0.0  # nothing was added: the pass failed before storing
+    GraphExecutor().backward(z)
+    assert x.grad == -math.inf
+
+
+def test_executor_without_check_finite_lets_inf_through() -> None:
+    x = Value(1e200)
+    y = x * x
+    assert GraphExecutor().forward(y) == math.inf
+
+
+def test_executor_observer_sees_every_chain_rule_step_in_order() -> None:
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    c = a * b
+    c.label = "c"
+    d = c + a
+    d.label = "d"
+    steps: list[BackwardStep] = []
+    GraphExecutor(observer=steps.append).backward(d)
+    assert [(s.node.label, s.parent.label) for s in steps] == [
+        ("d", "c"),
+        ("d", "a"),
+        ("c", "a"),
+        ("c", "b"),
+    ]
+    last_a = [s for s in steps if s.parent is a][-1]
+    assert last_a.parent_grad == a.grad == 1.0 + -3.0
+    mul_a = steps[2]
+    assert (mul_a.local_grad, mul_a.upstream, mul_a.contribution) == (-3.0, 1.0, -3.0)
+
+
+def test_executor_results_are_bit_identical_between_runs() -> None:
+    def run() -> list[float]:
+        xs = [Value(0.1 * i) for i in range(10)]
+        total = Value(0.0)
+        for i, x in enumerate(xs):
+            total = total + (x * xs[(i * 7) % 10]).tanh() * xs[(i * 3) % 10]
+        total.backward()
+        return [x.grad for x in xs]
+
+    assert run() == run()
+
+
+def _chain(n: int) -> tuple[Value, Value]:
+    x = Value(0.5, "x")
+    y = x
+    for i in range(n):
+        y = y.tanh() if i % 2 else y * 1.0000001
+    return x, y
+
+
+def test_executor_deep_chain_needs_no_recursion() -> None:
+    x, y = _chain(50_000)
+    assert sys.getrecursionlimit() < 50_000
+    y.backward()
+    assert 0 < x.grad < 1
+
+
+@pytest.mark.slow
+def test_executor_million_node_chain_forward_and_backward() -> None:
+    x, y = _chain(1_000_000)
+    ex = GraphExecutor()
+    expected = y.data
+    assert ex.forward(y) == expected
+    ex.backward(y)
+    assert math.isfinite(x.grad)
+    assert x.grad > 0

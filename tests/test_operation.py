@@ -1,0 +1,156 @@
+import math
+from typing import ClassVar
+
+import attrs
+import pytest
+
+from autograd import GraphExecutor, Mul, Operation, Pow, Value
+
+
+@attrs.frozen
+class Sin(Operation):
+    """Sine: f(x) = sin x; df/dx = cos x."""
+
+    def forward(self, x: float) -> float:
+        return math.sin(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        return (math.cos(x),)
+
+
+@attrs.frozen
+class Lerp(Operation):
+    """Linear interpolation of three inputs: f(a, b, t) = a + t (b - a)."""
+
+    arity: ClassVar[int] = 3
+
+    def forward(self, a: float, b: float, t: float) -> float:
+        return a + t * (b - a)
+
+    def local_grads(self, a: float, b: float, t: float, *, output: float) -> tuple[float, ...]:
+        return (1.0 - t, t, b - a)
+
+
+def test_operation_call_builds_a_node_with_op_and_parents() -> None:
+    a, b = Value(2.0), Value(-3.0)
+    mul = Mul()
+    c = mul(a, b)
+    assert c.data == -6.0
+    assert c.op is mul
+    assert c.parents == (a, b)
+    d = Pow(3)(a)
+    assert d.data == 8.0
+    assert d.parents == (a,)
+
+
+def test_operation_call_wraps_numbers_as_leaves() -> None:
+    c = Mul()(2, 4.5)
+    assert c.data == 9.0
+    assert all(p.is_leaf for p in c.parents)
+
+
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_operation_wrong_number_of_inputs_names_op_and_arity(n: int) -> None:
+    with pytest.raises(TypeError, match=r"Mul\(\) takes 2 inputs, got " + str(n)):
+        Mul()(*([Value(1.0)] * n))
+
+
+def test_operation_rejects_non_numeric_inputs() -> None:
+    with pytest.raises(TypeError, match=r"Sin\(\): input 0 must be a Value, int or float, got str"):
+        Sin()("x")  # type: ignore[arg-type]
+
+
+def test_operation_symbol_defaults_to_lower_class_name() -> None:
+    assert Sin.symbol == "sin"
+    assert str(Sin()) == "sin"
+    assert str(Mul()) == "*"
+
+
+def test_operation_is_abstract() -> None:
+    with pytest.raises(TypeError):
+        Operation()  # type: ignore[abstract]
+
+    @attrs.frozen
+    class Half(Operation):
+        def forward(self, x: float) -> float:
+            return x / 2
+
+    with pytest.raises(TypeError):
+        Half()  # type: ignore[abstract]
+
+
+def test_operation_is_frozen() -> None:
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        Pow(2).exponent = 3  # type: ignore[misc]
+
+
+def test_operation_user_defined_unary_and_ternary_ops_backpropagate() -> None:
+    x = Value(0.5, "x")
+    y = Sin()(x) * 2
+    y.backward()
+    assert x.grad == pytest.approx(2 * math.cos(0.5))
+    a, b, t = Value(1.0, "a"), Value(5.0, "b"), Value(0.25, "t")
+    out = Lerp()(a, b, t)
+    assert out.data == 2.0
+    assert out.parents == (a, b, t)
+    GraphExecutor().backward(out * out)
+    assert (a.grad, b.grad, t.grad) == pytest.approx(
+        (2 * 2.0 * 0.75, 2 * 2.0 * 0.25, 2 * 2.0 * 4.0)
+    )
+
+
+def test_operation_forward_returning_non_float_is_reported() -> None:
+    @attrs.frozen
+    class Bad(Operation):
+        def forward(self, x: float) -> float:
+            return complex(x, 1)  # type: ignore[return-value]
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (1.0,)
+
+    with pytest.raises(TypeError, match=r"Bad\(\)\.forward must return a float, got complex"):
+        Bad()(Value(1.0, "x"))
+
+
+def test_operation_forward_int_output_is_coerced() -> None:
+    @attrs.frozen
+    class Floor(Operation):
+        def forward(self, x: float) -> float:
+            return math.floor(x)
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (0.0,)
+
+    y = Floor()(Value(2.7))
+    assert y.data == 2.0
+    assert type(y.data) is float
+
+
+def test_operation_local_grads_of_wrong_length_is_reported_at_backward() -> None:
+    @attrs.frozen
+    class Wrong(Operation):
+        def forward(self, x: float) -> float:
+            return x
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float, ...]:
+            return (1.0, 2.0)
+
+    y = Wrong()(Value(1.0, "x"))
+    y.label = "y"
+    with pytest.raises(
+        TypeError, match=r"Wrong\(\)\.local_grads must return a tuple of 1 floats.*'y'"
+    ):
+        y.backward()
+
+
+def test_operation_forward_errors_name_op_and_inputs() -> None:
+    @attrs.frozen
+    class Sqrt(Operation):
+        def forward(self, x: float) -> float:
+            return math.sqrt(x)
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (0.5 / output,)
+
+    with pytest.raises(ValueError, match=r"Sqrt\(\) on inputs \('x' = -4.0\): math domain error"):
+        Sqrt()(Value(-4.0, "x"))

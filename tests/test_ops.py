@@ -1,0 +1,184 @@
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from autograd import (
+    Add,
+    Div,
+    Exp,
+    GraphExecutor,
+    Log,
+    Mul,
+    Neg,
+    Operation,
+    Pow,
+    Power,
+    ReLU,
+    Sigmoid,
+    Sub,
+    Tanh,
+    Value,
+)
+from autograd.testing import away_from, check_operation, finite_floats, positive_floats
+
+# Each op with a domain inside which central differences are meaningful: away from kinks and
+# poles, and small enough that exp and powers stay well inside the float range.
+DOMAINS: list[tuple[Operation, object]] = [
+    (Add(), finite_floats(-1e3, 1e3)),
+    (Sub(), finite_floats(-1e3, 1e3)),
+    (Mul(), finite_floats(-1e3, 1e3)),
+    (Div(), [finite_floats(-100, 100), away_from(finite_floats(-100, 100), [0.0], 0.1)]),
+    (Neg(), finite_floats(-1e3, 1e3)),
+    (Pow(2), finite_floats(-100, 100)),
+    (Pow(3), finite_floats(-50, 50)),
+    (Pow(-1), away_from(finite_floats(-100, 100), [0.0], 0.1)),
+    (Pow(0.5), positive_floats(1e-2, 1e3)),
+    (Pow(-2.5), positive_floats(1e-1, 1e2)),
+    (Power(), [positive_floats(1e-1, 10.0), finite_floats(-3, 3)]),
+    (Tanh(), finite_floats(-20, 20)),
+    (ReLU(), away_from(finite_floats(-100, 100), [0.0], 1e-3)),
+    (Exp(), finite_floats(-30, 30)),
+    (Log(), positive_floats(1e-2, 1e4)),
+    (Sigmoid(), finite_floats(-40, 40)),
+]
+
+
+@pytest.mark.parametrize(
+    ("op", "domain"), DOMAINS, ids=lambda x: repr(x) if isinstance(x, Operation) else ""
+)
+def test_ops_local_grads_match_finite_differences(op: Operation, domain: object) -> None:
+    check_operation(op, domain, max_examples=60)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("op", "domain"), DOMAINS, ids=lambda x: repr(x) if isinstance(x, Operation) else ""
+)
+def test_ops_local_grads_match_finite_differences_thoroughly(op: Operation, domain: object) -> None:
+    check_operation(op, domain, max_examples=1500)  # type: ignore[arg-type]
+
+
+GOLDEN = [
+    (Add(), (2.0, -3.0), 2.0 + -3.0, (1.0, 1.0)),
+    (Sub(), (2.0, -3.0), 5.0, (1.0, -1.0)),
+    (Mul(), (2.0, -3.0), -6.0, (-3.0, 2.0)),
+    (Div(), (3.0, 2.0), 1.5, (0.5, -0.75)),
+    (Neg(), (2.0,), -2.0, (-1.0,)),
+    (Pow(3), (2.0,), 8.0, (12.0,)),
+    (Pow(0.5), (4.0,), 2.0, (0.25,)),
+    (Power(), (2.0, 3.0), 8.0, (12.0, 8.0 * math.log(2.0))),
+    (Tanh(), (0.0,), 0.0, (1.0,)),
+    (ReLU(), (2.0,), 2.0, (1.0,)),
+    (ReLU(), (-2.0,), 0.0, (0.0,)),
+    (ReLU(), (0.0,), 0.0, (0.0,)),
+    (Exp(), (1.0,), math.e, (math.e,)),
+    (Log(), (math.e,), 1.0, (1 / math.e,)),
+    (Sigmoid(), (0.0,), 0.5, (0.25,)),
+]
+
+
+@pytest.mark.parametrize(("op", "inputs", "output", "grads"), GOLDEN, ids=lambda x: repr(x))
+def test_ops_golden_values(
+    op: Operation, inputs: tuple[float, ...], output: float, grads: tuple[float, ...]
+) -> None:
+    out = op.forward(*inputs)
+    assert out == pytest.approx(output, rel=1e-15, abs=1e-15)
+    assert op.local_grads(*inputs, output=out) == pytest.approx(grads, rel=1e-15)
+
+
+def test_ops_relu_derivative_at_zero_is_zero() -> None:
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 710.0, -710.0, 1e308, -1e308])
+def test_ops_tanh_and_sigmoid_are_stable_at_extremes(x: float) -> None:
+    a = Value(x)
+    t = a.tanh()
+    t.backward()
+    assert t.data == math.copysign(1.0, x)
+    assert a.grad == 0.0
+    b = Value(x)
+    s = b.sigmoid()
+    s.backward()
+    # sigmoid(-710) is a subnormal 4.5e-309: zero to every purpose but not bit for bit.
+    assert s.data == pytest.approx(1.0 if x > 0 else 0.0, abs=1e-300)
+    assert b.grad == pytest.approx(0.0, abs=1e-300)
+
+
+@given(finite_floats(-800, 800))
+def test_ops_sigmoid_stays_in_unit_interval(x: float) -> None:
+    s = Sigmoid().forward(x)
+    assert 0.0 <= s <= 1.0
+    assert s == pytest.approx(0.5 * (1 + math.tanh(x / 2)), abs=1e-15)
+
+
+@pytest.mark.parametrize("x", [0.0, -1.0, -1e-300])
+def test_ops_log_of_non_positive_names_op_node_and_value(x: float) -> None:
+    with pytest.raises(
+        ValueError, match=rf"Log\(\) on inputs \('x' = {x!r}\): log is defined for x > 0"
+    ):
+        Value(x, "x").log()
+
+
+def test_ops_division_by_zero_names_op_and_nodes() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"Div\(\) on inputs \('a' = 1.0, 'b' = 0.0\)"):
+        Value(1.0, "a") / Value(0.0, "b")
+    with pytest.raises(ZeroDivisionError, match=r"Div\(\)"):
+        1 / Value(0.0)
+
+
+def test_ops_negative_base_to_fractional_power_names_op() -> None:
+    with pytest.raises(ValueError, match=r"Pow\(exponent=0.5\) on inputs \('x' = -4.0\).*complex"):
+        Value(-4.0, "x") ** 0.5
+    assert (Value(-2.0) ** 3).data == -8.0
+    assert (Value(-2.0) ** 2.0).data == 4.0
+
+
+def test_ops_zero_to_negative_power_is_division_by_zero() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"Pow\(exponent=-1\)"):
+        Value(0.0, "x") ** -1
+
+
+def test_ops_exp_overflow_names_op() -> None:
+    with pytest.raises(
+        OverflowError, match=r"Exp\(\) on inputs \('x' = 1000.0\): exp\(1000.0\) is too large"
+    ):
+        Value(1000.0, "x").exp()
+
+
+def test_ops_pow_overflow_names_op() -> None:
+    with pytest.raises(OverflowError, match=r"Pow\(exponent=400\)"):
+        Value(10.0, "x") ** 400
+
+
+def test_ops_pow_validates_exponent() -> None:
+    with pytest.raises(TypeError, match="Pow exponent must be an int or a float, got str"):
+        Pow("2")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="finite"):
+        Pow(math.inf)
+    with pytest.raises(TypeError):
+        Pow(True)
+
+
+def test_ops_sqrt_slope_at_zero_is_infinite_and_caught_by_check_finite() -> None:
+    x = Value(0.0, "x")
+    y = x**0.5
+    assert Pow(0.5).local_grads(0.0, output=0.0) == (math.inf,)
+    from autograd import NonFiniteError
+
+    with pytest.raises(NonFiniteError, match="'x'"):
+        GraphExecutor(check_finite=True).backward(y)
+
+
+@given(st.floats(-5, 5), st.floats(-5, 5))
+def test_ops_division_gradient_is_exact_for_the_quotient_rule(a: float, b: float) -> None:
+    if abs(b) < 1e-3:
+        return
+    x, y = Value(a), Value(b)
+    (x / y).backward()
+    assert x.grad == pytest.approx(1 / b, rel=1e-12)
+    assert y.grad == pytest.approx(-a / (b * b), rel=1e-12, abs=1e-300)
