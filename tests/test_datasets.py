@@ -5,15 +5,29 @@
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
+import re
 import statistics
 from collections import Counter
 from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from nn.datasets import check_dataset, check_features, moons, tiny, xor
+from nn.datasets import (
+    IRIS_CLASSES,
+    IRIS_FEATURES,
+    check_dataset,
+    check_features,
+    iris,
+    moons,
+    tiny,
+    xor,
+)
 
 # check_dataset / check_features
 
@@ -224,3 +238,87 @@ def test_tiny_returns_fresh_lists() -> None:
         [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]],
         [1.0, -1.0, -1.0, 1.0],
     )
+
+
+# iris
+
+
+def test_iris_has_150_rows_of_4_floats() -> None:
+    X, y = iris()
+    assert len(X) == len(y) == 150
+    assert all(len(row) == 4 and all(type(v) is float for v in row) for row in X)
+
+
+def test_iris_has_50_per_class_in_order() -> None:
+    _, y = iris()
+    assert y == [0] * 50 + [1] * 50 + [2] * 50
+
+
+def test_iris_first_and_last_rows() -> None:
+    X, y = iris()
+    assert (X[0], y[0]) == ([5.1, 3.5, 1.4, 0.2], 0)
+    assert (X[-1], y[-1]) == ([5.9, 3.0, 5.1, 1.8], 2)
+
+
+def test_iris_samples_35_and_38_follow_fisher() -> None:
+    # The UCI file has 4.9,3.1,1.5,0.1 for both; Fisher's paper (and scikit-learn) have these.
+    X, _ = iris()
+    assert X[34] == [4.9, 3.1, 1.5, 0.2]
+    assert X[37] == [4.9, 3.6, 1.4, 0.1]
+
+
+def test_iris_column_means() -> None:
+    X, _ = iris()
+    means = [math.fsum(column) / 150 for column in zip(*X, strict=True)]
+    assert means == pytest.approx([876.5 / 150, 458.6 / 150, 563.7 / 150, 179.9 / 150], rel=1e-12)
+    assert means[0] == pytest.approx(5.843333333333334, rel=1e-12)
+
+
+def test_iris_class_means_of_petal_length() -> None:
+    X, y = iris()
+    petal = {
+        k: statistics.fmean(row[2] for row, label in zip(X, y, strict=True) if label == k)
+        for k in range(3)
+    }
+    assert petal == pytest.approx({0: 1.462, 1: 4.26, 2: 5.552}, rel=1e-12)
+
+
+def test_iris_names() -> None:
+    assert IRIS_FEATURES == ("sepal_length", "sepal_width", "petal_length", "petal_width")
+    assert IRIS_CLASSES == ("setosa", "versicolor", "virginica")
+
+
+def test_iris_csv_header_names_the_columns() -> None:
+    text = resources.files("nn.datasets").joinpath("iris.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    assert lines[0] == ",".join([*IRIS_FEATURES, "species"])
+    assert lines[1] == "5.1,3.5,1.4,0.2,setosa"
+    assert len(lines) == 151
+
+
+def test_iris_returns_fresh_lists() -> None:
+    X, y = iris()
+    X[0][0] = 0.0
+    y[0] = 7
+    assert iris()[0][0][0] == 5.1
+    assert iris()[1][0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,c,d,e\n", "iris.csv line 1: header ['a', 'b', 'c', 'd', 'e'], expected"),
+        ("", "iris.csv line 1: header None, expected"),
+        (f"{','.join(IRIS_FEATURES)},species\n1,2,3,setosa\n", "iris.csv line 2: 4 fields"),
+        (f"{','.join(IRIS_FEATURES)},species\n1,2,3,4,rosa\n", "iris.csv line 2: unknown species"),
+        (f"{','.join(IRIS_FEATURES)},species\n1,2,x,4,setosa\n", "iris.csv line 2: could not"),
+    ],
+)
+def test_iris_damaged_file_names_the_line(
+    text: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "iris.csv").write_text(text, encoding="utf-8")
+    packaged = importlib.import_module("nn.datasets.packaged")
+    monkeypatch.setattr(packaged, "resources", SimpleNamespace(files=lambda package: tmp_path))
+    with pytest.raises(ValueError, match="^" + re.escape(message)):
+        iris()
