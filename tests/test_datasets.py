@@ -82,6 +82,7 @@ def test_check_dataset_non_numeric_entry_names_row_and_feature() -> None:
         ("1.5", TypeError, "row 1, feature 0: '1.5' is not a number"),
         (math.nan, ValueError, "row 1, feature 0: nan is not a finite number"),
         (-math.inf, ValueError, "row 1, feature 0: -inf is not a finite number"),
+        (10**400, ValueError, "row 1, feature 0: 1000.* is not a finite number"),
     ],
 )
 def test_check_dataset_rejects_bad_entry(

@@ -11,18 +11,26 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar, cast
 
-__all__ = ["Label", "check_dataset", "check_features", "resolve_rng"]
+__all__ = ["Label", "check_dataset", "check_features", "finite_float", "resolve_rng"]
 
 Label = TypeVar("Label", int, float)
 
 
-def _feature(value: object, i: int, j: int) -> float:
-    """Return feature ``j`` of row ``i`` as a finite float, or raise naming the row and feature."""
+def finite_float(value: object, where: str) -> float:
+    """``value`` as a finite float, or an error saying ``where``: ``row 5, feature 1: ...``.
+
+    Raises:
+        TypeError: ``value`` is not a real number (``bool`` and ``str`` are not numbers here).
+        ValueError: ``value`` is NaN, infinite or too large for a float.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"row {i}, feature {j}: {value!r} is not a number")
-    number = float(value)
+        raise TypeError(f"{where}: {value!r} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
     if not math.isfinite(number):
-        raise ValueError(f"row {i}, feature {j}: {value!r} is not a finite number")
+        raise ValueError(f"{where}: {value!r} is not a finite number")
     return number
 
 
@@ -73,19 +81,14 @@ def check_features(
             n_features = len(row)
         elif len(row) != n_features:
             raise ValueError(f"row {i} has {len(row)} features, expected {n_features}")
-        rows.append([_feature(value, i, j) for j, value in enumerate(row)])
+        rows.append([finite_float(value, f"row {i}, feature {j}") for j, value in enumerate(row)])
     return rows
 
 
 def _label(value: object, i: int) -> int | float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"label {i}: {value!r} is not a number")
-    if isinstance(value, numbers.Integral):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return int(value)
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"label {i}: {value!r} is not a finite number")
-    return number
+    return finite_float(value, f"label {i}")
 
 
 def check_dataset(

@@ -14,7 +14,13 @@ from fractions import Fraction
 
 import attrs
 
-from nn.datasets._validate import Label, check_dataset, check_features, resolve_rng
+from nn.datasets._validate import (
+    Label,
+    check_dataset,
+    check_features,
+    finite_float,
+    resolve_rng,
+)
 
 __all__ = ["Standardizer", "train_test_split"]
 
@@ -142,14 +148,7 @@ def _finite_floats(values: object, where: str) -> tuple[float, ...]:
     """``values`` as a tuple of finite floats, or a ValueError/TypeError naming ``where``."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise TypeError(f"{where} must be a list of numbers, got {type(values).__name__}")
-    numbers_: list[float] = []
-    for j, value in enumerate(values):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"{where}[{j}]: {value!r} is not a number")
-        if not math.isfinite(value):
-            raise ValueError(f"{where}[{j}]: {value!r} is not a finite number")
-        numbers_.append(float(value))
-    return tuple(numbers_)
+    return tuple(finite_float(value, f"{where}[{j}]") for j, value in enumerate(values))
 
 
 @attrs.define
@@ -159,8 +158,8 @@ class Standardizer:
     :meth:`fit` learns ``mean`` and ``std`` per feature on the training rows (``std`` is the
     population standard deviation, dividing by ``n``); :meth:`transform` applies the same
     rescaling to any rows, e.g. the test set and later a model's inputs. A feature with zero
-    variance has ``std`` 0 and is only centred (divided by 1), so it becomes all zeros instead
-    of a division by zero.
+    variance has ``std`` 0 and is only centred (divided by 1): on the training rows it becomes
+    all zeros instead of a division by zero.
 
     The parameters go to and come back from a plain JSON-able dict (:meth:`to_dict`,
     :meth:`from_dict`), so a trained model can save them with itself.
