@@ -1,8 +1,5 @@
 """Tests for nn.datasets: validation, the synthetic and packaged sets, splitting, standardising."""
 
-# X is the feature matrix, capitalised as in the maths and in scikit-learn.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import doctest

@@ -51,7 +51,7 @@ def test_executor_lecture_expression_gives_textbook_gradients() -> None:
     a, b, c, f = Value(2.0, "a"), Value(-3.0, "b"), Value(10.0, "c"), Value(-2.0, "f")
     e = a * b
     d = e + c
-    L = d * f  # noqa: N806 - the lecture's name
+    L = d * f
     L.backward()
     assert L.data == -8.0
     assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)

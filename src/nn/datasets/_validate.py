@@ -1,8 +1,5 @@
 """Validation of user data (feature rows and labels) and of the arguments shared by the loaders."""
 
-# X is the feature matrix, capitalised as in the maths and in scikit-learn.
-# ruff: noqa: N803
-
 from __future__ import annotations
 
 import math

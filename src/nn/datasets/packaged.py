@@ -1,8 +1,5 @@
 """Data sets shipped as CSV files inside this package (read offline): Fisher's iris."""
 
-# X is the feature matrix, capitalised as in the maths and in scikit-learn.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import csv

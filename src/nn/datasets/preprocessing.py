@@ -1,8 +1,5 @@
 """Preparing a data set for training: a seeded, stratified train/test split and standardisation."""
 
-# X is the feature matrix, capitalised as in the maths and in scikit-learn.
-# ruff: noqa: N803
-
 from __future__ import annotations
 
 import math

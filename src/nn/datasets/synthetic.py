@@ -1,8 +1,5 @@
 """Synthetic data sets made in code: two moons, XOR and the backprop lecture's tiny set."""
 
-# X is the feature matrix, capitalised as in the maths and in scikit-learn.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import math
