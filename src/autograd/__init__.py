@@ -1,6 +1,7 @@
 """opgrad's autograd engine: scalar Values, Operation classes and the GraphExecutor."""
 
 from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
+from autograd.explain import ExplainedStep, explain, explain_steps
 from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
@@ -11,6 +12,7 @@ __all__ = [
     "BackwardStep",
     "Div",
     "Exp",
+    "ExplainedStep",
     "GradcheckError",
     "GradientReport",
     "GraphExecutor",
@@ -26,6 +28,8 @@ __all__ = [
     "Sub",
     "Tanh",
     "Value",
+    "explain",
+    "explain_steps",
     "gradcheck",
     "numerical_gradients",
 ]
