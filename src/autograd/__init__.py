@@ -5,6 +5,7 @@ from autograd.explain import ExplainedStep, explain, explain_steps
 from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
+from autograd.parse import ExpressionError, parse_assignments, parse_expression
 from autograd.value import Value
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "Div",
     "Exp",
     "ExplainedStep",
+    "ExpressionError",
     "GradcheckError",
     "GradientReport",
     "GraphExecutor",
@@ -32,4 +34,6 @@ __all__ = [
     "explain_steps",
     "gradcheck",
     "numerical_gradients",
+    "parse_assignments",
+    "parse_expression",
 ]

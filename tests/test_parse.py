@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+import builtins
+import math
+
+import pytest
+
+from autograd import (
+    ExpressionError,
+    GraphExecutor,
+    Neg,
+    Pow,
+    Power,
+    parse_assignments,
+    parse_expression,
+)
+from autograd.parse import FUNCTIONS
+
+VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
+
+
+def test_parse_expression_builds_the_lecture_neuron() -> None:
+    o, leaves = parse_expression("tanh(x1*w1 + x2*w2 + b)", VALUES)
+    assert o.data == pytest.approx(math.sqrt(0.5))
+    assert list(leaves) == ["x1", "w1", "x2", "w2", "b"]
+    assert all(leaf.label == name and leaf.op is None for name, leaf in leaves.items())
+    assert all(leaves[name].data == VALUES[name] for name in leaves)
+    o.backward()
+    grads = {name: leaf.grad for name, leaf in leaves.items()}
+    assert grads == pytest.approx({"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5})
+
+
+def test_parse_expression_leaves_intermediate_nodes_unlabelled() -> None:
+    o, leaves = parse_expression("relu(x1 * w1) + 1", VALUES)
+    inner = [n for n in GraphExecutor().topological_order(o) if n not in leaves.values()]
+    assert [str(n.op) for n in inner if n.op is not None] == ["*", "relu", "+"]
+    assert all(n.label == "" for n in inner)
+
+
+def test_parse_expression_shares_a_repeated_name() -> None:
+    y, leaves = parse_expression("x1 * x1", VALUES)
+    assert y.parents == (leaves["x1"], leaves["x1"])
+    y.backward()
+    assert leaves["x1"].grad == 4.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 + 2 * 3", 7.0),
+        ("(1 + 2) * 3", 9.0),
+        ("2 ** 3 ** 2", 512.0),
+        ("-2 ** 2", -4.0),
+        ("10 / 4 - 1", 1.5),
+        ("+-+-2.5", 2.5),
+        ("x1 ** -1", 0.5),
+        ("exp(0) + log(1) + sigmoid(0) + relu(-1) + tanh(0)", 1.5),
+        ("  x1 + 1  ", 3.0),
+        ("(x1 +\n w1)", -1.0),
+        ("1e-3 * 1_000", 1.0),
+    ],
+)
+def test_parse_expression_follows_python_arithmetic(text: str, expected: float) -> None:
+    root, _ = parse_expression(text, VALUES)
+    assert root.data == pytest.approx(expected)
+
+
+def test_parse_expression_picks_the_operations_of_the_engine() -> None:
+    square, _ = parse_expression("x1 ** 2", VALUES)
+    assert square.op == Pow(2)
+    assert str(square.op) == "**2"
+    assert isinstance(parse_expression("2 ** x1", VALUES)[0].op, Power)
+    assert isinstance(parse_expression("x1 ** w2", VALUES)[0].op, Power)
+    assert isinstance(parse_expression("-x1", VALUES)[0].op, Neg)
+    constant, leaves = parse_expression("-3", VALUES)
+    assert (constant.op, constant.data, constant.label, leaves) == (None, -3.0, "", {})
+    for name in FUNCTIONS:
+        node, _ = parse_expression(f"{name}(x1)", VALUES)
+        assert str(node.op) == name
+
+
+def test_parse_expression_ignores_values_it_does_not_use() -> None:
+    _, leaves = parse_expression("x1 + 1", {**VALUES, "unused": 1.0})
+    assert list(leaves) == ["x1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("__import__('os')", "calling '__import__' is not allowed", 1),
+        ("x1.__class__", "attribute access is not allowed at column 1: x1.__class__", 1),
+        ("open('f')", "calling 'open' is not allowed", 1),
+        ("lambda: 1", "lambda is not allowed", 1),
+        ("(lambda x: x)(1)", "calling 'lambda x: x' is not allowed", 1),
+        ("x1 + x1.real", "attribute access is not allowed at column 6", 6),
+        ("x1.tanh()", "calling 'x1.tanh' is not allowed", 1),
+        ("x1[0]", "subscripts are not allowed", 1),
+        ("tanh(x=1)", "tanh takes no keyword arguments", 1),
+        ("tanh(x1, w1)", "tanh takes exactly one argument, got 2", 1),
+        ("exp()", "exp takes exactly one argument, got 0", 1),
+        ("tanh(*x1)", "starred arguments are not allowed at column 6", 6),
+        ("'s'", "only int and float literals are allowed, not 's'", 1),
+        ("True", "only int and float literals are allowed, not True", 1),
+        ("None", "only int and float literals are allowed, not None", 1),
+        ("1j", "only int and float literals are allowed, not 1j", 1),
+        ("...", "only int and float literals are allowed, not Ellipsis", 1),
+        ("x1 // 2", "operator '//' is not allowed (only + - * / **)", 1),
+        ("x1 % 2", "operator '%' is not allowed", 1),
+        ("x1 @ w1", "operator '@' is not allowed", 1),
+        ("x1 < w1", "comparisons are not allowed", 1),
+        ("x1 and w1", "'and' and 'or' are not allowed", 1),
+        ("not x1", "operator 'not' is not allowed", 1),
+        ("~x1", "operator '~' is not allowed", 1),
+        ("x1 if b else w1", "conditional expressions are not allowed", 1),
+        ("[x1]", "lists are not allowed", 1),
+        ("(x1, w1)", "tuples are not allowed", 1),
+        ("{x1}", "sets are not allowed", 1),
+        ("{x1: 1}", "dicts are not allowed", 1),
+        ("[i for i in x1]", "comprehensions are not allowed", 1),
+        ("(y := 2)", "assignment expressions are not allowed at column 2", 2),
+        ("f'{x1}'", "f-strings are not allowed", 1),
+        ("tanh", "tanh is a function: call it, as in tanh(x), at column 1", 1),
+        ("x1 + y", "no value for 'y' (values were given for b, w1, w2, x1, x2) at column 6", 6),
+        ("  x1 + y", "no value for 'y'", 8),
+        ("(x1 +\n y)", "no value for 'y' (values were given for b, w1, w2, x1, x2) at line 2", 2),
+        ("x1 +", "invalid syntax (the expression ends too early) at column 5", 5),
+        ("2 +* 3", "invalid syntax at column 4", 4),
+        ("import os", "invalid syntax at column 1", 1),
+        ("x1 = 1", "invalid syntax at column 4", 4),
+        ("log(x2)", "log is defined for x > 0, got 0.0 at column 1: log(x2)", 1),
+        ("x1 / x2", "division by zero (2.0 / 0.0) at column 1: x1 / x2", 1),
+        ("1 + exp(1000)", "too large for a float (x must be <= 709.78) at column 5", 5),
+        ("9" * 400, "int too large to convert to float at column 1", 1),
+    ],
+)
+def test_parse_expression_refuses_with_a_one_line_message(
+    text: str, message: str, column: int
+) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text, VALUES)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert caught.value.column == column
+
+
+def test_parse_expression_reports_the_leftmost_problem() -> None:
+    with pytest.raises(ExpressionError, match=r"no value for 'a' .* at column 1$"):
+        parse_expression("a + open('f') + b.c", VALUES)
+    with pytest.raises(ExpressionError, match=r"calling 'open' is not allowed .* at column 6:"):
+        parse_expression("x1 + open(z.c)", VALUES)
+
+
+def test_parse_expression_counts_columns_in_characters() -> None:
+    with pytest.raises(ExpressionError, match="no value for 'y'") as caught:
+        parse_expression("é + y", {"é": 1.0})
+    assert caught.value.column == 5
+
+
+def test_parse_expression_refuses_a_value_that_is_not_a_number() -> None:
+    with pytest.raises(ExpressionError, match=r"value of 'x' must be an int or a float, got str"):
+        parse_expression("x + 1", {"x": "1"})  # type: ignore[dict-item]
+    with pytest.raises(ExpressionError, match="got bool True"):
+        parse_expression("x + 1", {"x": True})
+
+
+def test_parse_expression_refuses_a_function_name_given_a_value() -> None:
+    with pytest.raises(ExpressionError, match="exp is a function"):
+        parse_expression("exp + 1", {"exp": 1.0})
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\t"])
+def test_parse_expression_refuses_an_empty_expression(text: str) -> None:
+    with pytest.raises(ExpressionError, match="the expression is empty"):
+        parse_expression(text, VALUES)
+
+
+def test_parse_expression_refuses_absurd_nesting_cleanly() -> None:
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        parse_expression("-" * 100_000 + "x1", VALUES)
+
+
+def test_parse_expression_builds_long_sums_without_recursion() -> None:
+    root, leaves = parse_expression(" + ".join(["x1"] * 500), VALUES)
+    assert root.data == 1000.0
+    assert list(leaves) == ["x1"]
+
+
+def test_parse_expression_needs_text() -> None:
+    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+        parse_expression(b"x1", VALUES)  # type: ignore[arg-type]
+
+
+def test_parse_expression_never_runs_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parse_expression must not run Python code")
+
+    # ast.parse itself calls compile (to build a syntax tree only), so compile stays.
+    for name in ("eval", "exec"):
+        monkeypatch.setattr(builtins, name, forbidden)
+    root, _ = parse_expression("tanh(x1 * w1 + b)", VALUES)
+    assert root.data == pytest.approx(math.tanh(0.8813735870195432))
+    with pytest.raises(ExpressionError, match=r"^calling .*__import__.* is not allowed"):
+        parse_expression("__import__('os').system('true')", VALUES)
+
+
+def test_parse_assignments_reads_names_and_numbers() -> None:
+    assert parse_assignments(["x1=2", "w1=-3", " b = 6.88 ", "c=1e-3", "d=1_000"]) == {
+        "x1": 2.0,
+        "w1": -3.0,
+        "b": 6.88,
+        "c": 0.001,
+        "d": 1000.0,
+    }
+    assert parse_assignments([]) == {}
+
+
+@pytest.mark.parametrize(
+    ("items", "message"),
+    [
+        (["x1"], "bad assignment 'x1': expected name=number, as in x1=2"),
+        (["x1:2"], "bad assignment 'x1:2': expected name=number"),
+        (["=2"], "bad assignment '=2': '' is not a name"),
+        (["1x=2"], "bad assignment '1x=2': '1x' is not a name"),
+        (["a.b=2"], "'a.b' is not a name"),
+        (["lambda=1"], "'lambda' is not a name"),
+        (["tanh=1"], "bad assignment 'tanh=1': tanh is a function, not a variable"),
+        (["x=abc"], "bad assignment 'x=abc': 'abc' is not a number"),
+        (["x="], "bad assignment 'x=': '' is not a number"),
+        (["x=1=2"], "'1=2' is not a number"),
+        (["x=nan"], "bad assignment 'x=nan': the number must be finite"),
+        (["x=-inf"], "the number must be finite"),
+        (["x=1", "x=2"], "bad assignment 'x=2': x is already set to 1.0"),
+    ],
+)
+def test_parse_assignments_refuses_with_a_one_line_message(items: list[str], message: str) -> None:
+    with pytest.raises(ExpressionError) as caught:
+        parse_assignments(items)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_parse_assignments_wants_a_list_not_a_string() -> None:
+    with pytest.raises(TypeError, match="list of 'name=number' strings"):
+        parse_assignments("x=1")
+
+
+def test_parse_assignments_feed_parse_expression() -> None:
+    values = parse_assignments(["x=2", "y=3"])
+    root, leaves = parse_expression("x * y", values)
+    assert root.data == 6.0
+    assert set(leaves) == {"x", "y"}
+
+
+def test_expression_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="no value for 'z'"):
+        parse_expression("z", VALUES)
