@@ -7,6 +7,7 @@ from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
 from autograd.parse import ExpressionError, parse_assignments, parse_expression
 from autograd.value import Value
+from autograd.viz import GraphvizNotFoundError, animate_backward, render, to_dot
 
 __all__ = [
     "Add",
@@ -18,6 +19,7 @@ __all__ = [
     "GradcheckError",
     "GradientReport",
     "GraphExecutor",
+    "GraphvizNotFoundError",
     "Log",
     "Mul",
     "Neg",
@@ -30,10 +32,13 @@ __all__ = [
     "Sub",
     "Tanh",
     "Value",
+    "animate_backward",
     "explain",
     "explain_steps",
     "gradcheck",
     "numerical_gradients",
     "parse_assignments",
     "parse_expression",
+    "render",
+    "to_dot",
 ]

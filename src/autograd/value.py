@@ -6,6 +6,8 @@ import numbers
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Container
+
     from autograd.operation import Operation
 
 __all__ = ["Value"]
@@ -165,6 +167,14 @@ class Value:
         from autograd.executor import DEFAULT_EXECUTOR
 
         DEFAULT_EXECUTOR.backward(self, seed)
+
+    def _repr_mimebundle_(
+        self, include: Container[str] | None = None, exclude: Container[str] | None = None
+    ) -> dict[str, str]:
+        """Jupyter's display: the graph as SVG when Graphviz is installed, else the repr."""
+        from autograd.viz import _mimebundle
+
+        return _mimebundle(self, include, exclude)
 
 
 def _operand(x: object) -> Value | None:

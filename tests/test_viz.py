@@ -1,0 +1,430 @@
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd import (
+    GraphExecutor,
+    GraphvizNotFoundError,
+    Value,
+    animate_backward,
+    render,
+    to_dot,
+)
+
+needs_graphviz = pytest.mark.skipif(
+    shutil.which("dot") is None or importlib.util.find_spec("graphviz") is None,
+    reason="needs Graphviz's dot program and the graphviz package (make system-deps)",
+)
+
+RECORD = re.compile(r'^  (v\d+) \[shape=record, label="(.*)"(?:, .*)?\];$', re.MULTILINE)
+OPERATION = re.compile(r'^  (v\d+)_op \[shape=ellipse, label="(.*?)"', re.MULTILINE)
+EDGE = re.compile(r"^  (\w+) -> (\w+)(?: \[.*\])?;$", re.MULTILINE)
+
+
+def lecture_neuron() -> Value:
+    x1 = Value(2.0, label="x1")
+    x2 = Value(0.0, label="x2")
+    w1 = Value(-3.0, label="w1")
+    w2 = Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1w1x2w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def chain(length: int) -> Value:
+    node = Value(0.5, label="start")
+    for _ in range(length):
+        node = node * 1.0
+    return node
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_to_dot_draws_every_value_operation_and_edge() -> None:
+    o = lecture_neuron()
+    o.backward()
+    source = to_dot(o)
+    order = GraphExecutor().topological_order(o)
+    index = {node: i for i, node in enumerate(order)}
+
+    records = dict(RECORD.findall(source))
+    assert set(records) == {f"v{i}" for i in range(len(order))}
+    operations = dict(OPERATION.findall(source))
+    assert operations == {f"v{index[n]}": str(n.op) for n in order if n.op is not None}
+    assert sorted(operations.values()) == ["*", "*", "+", "+", "tanh"]
+
+    expected = []
+    for node in order:
+        if node.op is not None:
+            expected += [(f"v{index[p]}", f"v{index[node]}_op") for p in node.parents]
+            expected.append((f"v{index[node]}_op", f"v{index[node]}"))
+    assert sorted(EDGE.findall(source)) == sorted(expected)
+    assert len(expected) == 9 + 5
+
+    by_label = {label.split(" | ")[0].strip("{ "): label for label in records.values()}
+    assert by_label["x1"] == "{ x1 | data 2 | grad -1.5 }"
+    assert by_label["w2"] == "{ w2 | data 1 | grad 0 }"
+    assert by_label["b"] == "{ b | data 6.881 | grad 0.5 }"
+    assert by_label["o"] == "{ o | data 0.7071 | grad 1 }"
+    assert 'rankdir="LR"' in source
+    assert source.startswith("digraph opgrad {\n")
+    assert source.endswith("}\n")
+
+
+def test_to_dot_counts_fan_out_edges_twice() -> None:
+    x = Value(3.0, label="x")
+    source = to_dot(x * x)
+    assert EDGE.findall(source) == [("v0", "v1_op"), ("v0", "v1_op"), ("v1_op", "v1")]
+
+
+def test_to_dot_of_a_leaf_is_one_box() -> None:
+    source = to_dot(Value(-0.0, label="x"))
+    assert RECORD.findall(source) == [("v0", "{ x | data 0 | grad 0 }")]
+    assert not EDGE.findall(source)
+
+
+def test_to_dot_formats_numbers_compactly() -> None:
+    node = Value(1e-8, label="tiny") * 123456.789
+    node.grad = -2.0 / 3.0
+    records = [label for _, label in RECORD.findall(to_dot(node))]
+    assert records == [
+        "{ tiny | data 1e-08 | grad 0 }",
+        "{  | data 1.235e+05 | grad 0 }",
+        "{  | data 0.001235 | grad -0.6667 }",
+    ]
+
+
+def test_to_dot_show_order_numbers_the_boxes_topologically() -> None:
+    source = to_dot(lecture_neuron(), show_order=True)
+    records = RECORD.findall(source)
+    assert [label.split(" | ")[0] for _, label in records] == [f"{{ #{i}" for i in range(10)]
+    assert records[-1] == ("v9", "{ #9 | o | data 0.7071 | grad 0 }")
+
+
+def test_to_dot_top_to_bottom_keeps_the_fields_in_a_row() -> None:
+    source = to_dot(lecture_neuron(), rankdir="TB")
+    assert 'rankdir="TB"' in source
+    assert ("v9", "o | data 0.7071 | grad 0") in RECORD.findall(source)
+
+
+def test_to_dot_escapes_record_syntax() -> None:
+    node = Value(1.0, label='a|b{c}<d>"e\\f')
+    op_node = node.tanh()
+    op_node.label = "line\nbreak"
+    source = to_dot(op_node)
+    assert '{ a\\|b\\{c\\}\\<d\\>\\"e\\\\f | data 1 | grad 0 }' in source
+    assert "{ line\\nbreak | data 0.7616 | grad 0 }" in source
+
+
+@needs_graphviz
+def test_to_dot_escaped_labels_are_drawn_as_written(tmp_path: Path) -> None:
+    node = Value(1.0, label='a|b{c}<d>"e\\f')
+    svg = render(node * 2, tmp_path / "escaped.svg").read_text()
+    assert ">a|b{c}&lt;d&gt;&quot;e\\f<" in svg
+    # The label is one field: the record still has exactly three.
+    assert svg.count(">data 1<") == 1
+
+
+def test_to_dot_max_nodes_keeps_the_nodes_nearest_the_root() -> None:
+    root = chain(50)  # 101 nodes: the start, and 50 products each with a constant 1.0
+    order = GraphExecutor().topological_order(root)
+    source = to_dot(root, max_nodes=10)
+    records = RECORD.findall(source)
+    assert len(records) == 10
+    assert records[-1] == ("v100", "{  | data 0.5 | grad 0 }")  # the root
+    kept = [order[int(name[1:])] for name, _ in records]
+    # Breadth first from the root: 4 products with their constants, then a fifth product
+    # (index 90), reached before its constant (91).
+    assert [i for i, node in enumerate(order) if node in kept] == [90, *range(92, 101)]
+    assert "v90_hidden -> v90_op" in source
+    assert {name for name, _ in OPERATION.findall(source)} == {
+        f"v{order.index(node)}" for node in kept if node.op is not None
+    }
+    assert 'left_out [shape=note, label="91 more nodes not shown (max_nodes=10)' in source
+    names = {name for name, _ in records}
+    for parent, child in EDGE.findall(source):
+        assert parent.removesuffix("_op").removesuffix("_hidden") in names
+        assert child.removesuffix("_op") in names
+
+
+def test_to_dot_max_nodes_prefers_direct_inputs_to_deep_ones() -> None:
+    deep = chain(30)
+    bias = Value(2.0, label="bias")
+    root = deep + bias  # in topological order the bias comes right before the root
+    labels = [label for _, label in RECORD.findall(to_dot(root, max_nodes=3))]
+    assert labels == [
+        "{  | data 0.5 | grad 0 }",
+        "{ bias | data 2 | grad 0 }",
+        "{  | data 2.5 | grad 0 }",
+    ]
+
+
+def test_to_dot_marks_operations_with_inputs_left_out() -> None:
+    source = to_dot(chain(5), max_nodes=3)
+    hidden = [edge for edge in EDGE.findall(source) if edge[0].endswith("_hidden")]
+    assert hidden == [("v8_hidden", "v8_op")]
+    assert "v8_hidden -> v8_op [style=" in source
+
+
+def test_to_dot_is_iterative_on_deep_graphs() -> None:
+    root = chain(20_000)  # far beyond the recursion limit
+    records = RECORD.findall(to_dot(root, max_nodes=5))
+    assert len(records) == 5
+
+
+def test_to_dot_does_not_need_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
+    assert len(RECORD.findall(to_dot(lecture_neuron()))) == 10
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"max_nodes": 0}, "max_nodes must be a positive int, got 0"),
+        ({"max_nodes": 2.5}, "max_nodes must be a positive int, got 2.5"),
+        ({"max_nodes": True}, "max_nodes must be a positive int, got True"),
+        ({"rankdir": "XY"}, "rankdir must be one of LR, RL, TB, BT, got 'XY'"),
+    ],
+)
+def test_to_dot_refuses_bad_options(options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        to_dot(lecture_neuron(), **options)  # type: ignore[arg-type]
+
+
+@needs_graphviz
+@pytest.mark.parametrize("suffix", ["svg", "png"])
+def test_render_writes_the_image_and_the_dot_source(tmp_path: Path, suffix: str) -> None:
+    o = lecture_neuron()
+    o.backward()
+    path = render(o, tmp_path / "drawings" / f"neuron.{suffix}")
+    assert path == tmp_path / "drawings" / f"neuron.{suffix}"
+    assert path.with_suffix(".dot").read_text() == to_dot(o)
+    data = path.read_bytes()
+    if suffix == "svg":
+        text = data.decode()
+        assert text.count('class="node"') == 15  # 10 boxes and 5 operations
+        assert text.count('class="edge"') == 14
+        assert ">grad &#45;1.5<" in text
+    else:
+        width, height = png_size(data)
+        assert 600 <= width <= 4000, (width, height)
+        assert 100 <= height <= 1000, (width, height)
+        assert width > 3 * height  # left to right: a wide picture
+    assert sorted(p.name for p in path.parent.iterdir()) == sorted([path.name, "neuron.dot"])
+
+
+@needs_graphviz
+def test_render_files_follow_the_umask(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    path = render(lecture_neuron(), tmp_path / "neuron.svg")
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert path.with_suffix(".dot").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@needs_graphviz
+def test_render_takes_the_format_from_the_suffix(tmp_path: Path) -> None:
+    assert render(lecture_neuron(), tmp_path / "a").name == "a.svg"
+    assert render(lecture_neuron(), tmp_path / "b", format="png").name == "b.png"
+    assert png_size(render(lecture_neuron(), tmp_path / "c.PNG").read_bytes())[0] > 0
+
+
+@pytest.mark.parametrize(
+    ("name", "format", "message"),
+    [
+        ("g.png", "svg", "ends in .png but format is 'svg'"),
+        ("g.pdf", None, "cannot draw"),
+        ("g.dot", None, "or to_dot() for DOT source"),
+        ("g", "jpg", "cannot draw"),
+    ],
+)
+def test_render_refuses_unknown_formats(
+    tmp_path: Path, name: str, format: str | None, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        render(lecture_neuron(), tmp_path / name, format)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_render_without_dot_writes_the_dot_file_and_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("graphviz")
+    empty = tmp_path / "empty-path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "neuron.png"
+    with pytest.raises(GraphvizNotFoundError) as caught:
+        render(lecture_neuron(), target)
+    message = str(caught.value)
+    assert "dot program" in message
+    assert "apt-get install graphviz" in message
+    assert "brew install graphviz" in message
+    assert str(tmp_path / "neuron.dot") in message
+    assert caught.value.dot_path == tmp_path / "neuron.dot"
+    assert (tmp_path / "neuron.dot").read_text() == to_dot(lecture_neuron())
+    assert not target.exists()
+    assert isinstance(caught.value, RuntimeError)
+
+
+def test_render_without_the_graphviz_package_says_which_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(GraphvizNotFoundError, match=re.escape("pip install 'opgrad[viz]'")):
+        render(lecture_neuron(), tmp_path / "neuron.svg")
+    assert (tmp_path / "neuron.dot").exists()
+    assert not (tmp_path / "neuron.svg").exists()
+
+
+@needs_graphviz
+def test_repr_mimebundle_is_the_graph_as_svg() -> None:
+    o = lecture_neuron()
+    bundle = o._repr_mimebundle_()
+    assert set(bundle) == {"image/svg+xml", "text/plain"}
+    assert bundle["text/plain"] == repr(o)
+    assert bundle["image/svg+xml"].count('class="node"') == 15
+    assert o._repr_mimebundle_(include={"text/plain"}) == {"text/plain": repr(o)}
+    assert o._repr_mimebundle_(exclude={"image/svg+xml"}) == {"text/plain": repr(o)}
+
+
+def test_repr_mimebundle_falls_back_to_text_without_dot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    o = lecture_neuron()
+    assert o._repr_mimebundle_() == {"text/plain": repr(o)}
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    assert o._repr_mimebundle_() == {"text/plain": repr(o)}
+
+
+FRAME = re.compile(r'<div class="frame(?: current)?" id="frame-(\d+)">\n(<svg.*?</svg>)', re.DOTALL)
+
+
+@needs_graphviz
+def test_animate_backward_html_has_a_frame_per_node_and_no_urls(tmp_path: Path) -> None:
+    o = lecture_neuron()
+    nodes = GraphExecutor().topological_order(o)
+    for node in nodes:
+        node.grad = 7.0
+    path = animate_backward(o, tmp_path / "backward.html")
+    assert all(node.grad == 7.0 for node in nodes)
+
+    page = path.read_text()
+    frames = FRAME.findall(page)
+    assert [int(i) for i, _ in frames] == list(range(6))  # the seed, then each of 5 operations
+    assert page.count("<svg") == 6
+    assert 'max="5"' in page
+    assert "http:" not in page
+    assert "https:" not in page
+    assert "src=" not in page
+    assert "<?xml" not in page
+    assert "<!DOCTYPE svg" not in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+
+    first, last = frames[0][1], frames[-1][1]
+    assert first.count(">grad 0<") == 9
+    assert first.count(">grad 1<") == 1
+    assert "Backward pass from o: seed o.grad = 1" in first
+    for text in [">grad &#45;1.5<", ">grad 1<", ">grad 0<"]:
+        assert text in last
+    assert last.count(">grad 0.5<") == 6  # n, x1w1x2w2, b, x1w1, x2w2, x2
+    assert "w1.grad += x1w1.grad * d(x1w1)/d(w1) = 0.5 * 2 = 1 &#45;&gt; 1" in last
+    second = frames[1][1]
+    assert "1/5: o (tanh) passes its gradient back" in second
+    assert second.count(">grad 0.5<") == 1  # only n has its gradient after the first step
+
+
+@needs_graphviz
+def test_animate_backward_gif_has_one_frame_per_step(tmp_path: Path) -> None:
+    image_module = pytest.importorskip("PIL.Image")
+    o = lecture_neuron()
+    path = animate_backward(o, tmp_path / "backward.gif", seconds_per_frame=0.5)
+    with image_module.open(path) as gif:
+        assert gif.format == "GIF"
+        assert gif.n_frames == 6
+        assert gif.info["duration"] == 500
+        assert gif.width > 3 * gif.height
+    assert all(node.grad == 0.0 for node in GraphExecutor().topological_order(o))
+
+
+@needs_graphviz
+def test_animate_backward_only_draws_frames_for_nodes_shown(tmp_path: Path) -> None:
+    root = chain(20) + Value(1.0, label="bias")
+    page = animate_backward(root, tmp_path / "big.html", max_nodes=4).read_text()
+    # Drawn: the root, the bias and the last two products; frames: the seed and 3 operations.
+    assert len(FRAME.findall(page)) == 4
+    assert "Backward pass complete" not in page
+
+
+@needs_graphviz
+def test_animate_backward_ends_with_gradients_that_arrive_from_nodes_not_drawn(
+    tmp_path: Path,
+) -> None:
+    x = Value(2.0, label="x")
+    deep = x
+    for _ in range(10):
+        deep = deep * 1.0
+    root = deep + x  # x gets 1 straight from the root, and 1 more at the end of the chain
+    page = animate_backward(root, tmp_path / "fan-out.html", max_nodes=3).read_text()
+    frames = [svg for _, svg in FRAME.findall(page)]
+    assert len(frames) == 4  # the seed, the root, the last product, and the finished pass
+    assert "Backward pass complete (some steps not drawn)" in frames[-1]
+    assert "Backward pass complete" not in frames[-2]
+    assert ">grad 2<" in frames[-1]
+    assert ">grad 2<" not in frames[-2]
+
+
+def test_animate_backward_gif_without_pillow_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("dot") is None or importlib.util.find_spec("graphviz") is None:
+        pytest.skip("needs Graphviz to get as far as the GIF")
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match=re.escape("pip install 'opgrad[plot]'")):
+        animate_backward(lecture_neuron(), tmp_path / "backward.gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_animate_backward_without_dot_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        animate_backward(lecture_neuron(), tmp_path / "backward.html")
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "message"),
+    [
+        ("backward.svg", {}, "path must end in .html or .gif"),
+        ("backward.gif", {"seconds_per_frame": 0}, "seconds_per_frame must be positive"),
+        ("backward.html", {"max_nodes": -1}, "max_nodes must be a positive int"),
+    ],
+)
+def test_animate_backward_refuses_bad_arguments(
+    tmp_path: Path, name: str, options: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        animate_backward(lecture_neuron(), tmp_path / name, **options)  # type: ignore[arg-type]
