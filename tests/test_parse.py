@@ -179,6 +179,12 @@ def test_parse_expression_refuses_absurd_nesting_cleanly() -> None:
         parse_expression("-" * 100_000 + "x1", VALUES)
 
 
+def test_parse_expression_names_a_deeply_nested_callee_without_recursion() -> None:
+    callee = "(" + " + ".join(["x1"] * 1500) + ")"
+    with pytest.raises(ExpressionError, match=r"^calling 'x1 \+ x1 .*\.\.\.' is not allowed"):
+        parse_expression(callee + "(1)", VALUES)
+
+
 def test_parse_expression_builds_long_sums_without_recursion() -> None:
     root, leaves = parse_expression(" + ".join(["x1"] * 500), VALUES)
     assert root.data == 1000.0

@@ -181,7 +181,9 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
         elif isinstance(node, ast.Call):
             callee = node.func
             if not isinstance(callee, ast.Name) or callee.id not in FUNCTIONS:
-                name = callee.id if isinstance(callee, ast.Name) else ast.unparse(callee)
+                # The source text, not ast.unparse: unparse recurses, and callees can nest deeply.
+                name = ast.get_source_segment(text, callee) or type(callee).__name__
+                name = name if len(name) <= 40 else name[:37] + "..."
                 refuse(node, f"calling {name!r} is not allowed (functions: {functions})")
                 continue
             callees.add(id(callee))
