@@ -1,7 +1,7 @@
 """opgrad's autograd engine: scalar Values, Operation classes and the GraphExecutor."""
 
 from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
-from autograd.explain import ExplainedStep, explain, explain_steps
+from autograd.explainer import ExplainedStep, explain, explain_steps
 from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh

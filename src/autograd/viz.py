@@ -24,7 +24,7 @@ from typing import Literal
 import attrs
 
 from autograd.executor import BackwardStep, GraphExecutor
-from autograd.explain import _explained, _format_number, _node_names
+from autograd.explainer import _explained, _format_number, _node_names
 from autograd.value import Value
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "animate_backward", "render", "to_dot"]
@@ -232,7 +232,7 @@ def to_dot(
             away; ties in the order they are reached from the root). A note says how many were
             left out, and a dashed ``...`` edge marks each operation with inputs not drawn.
         show_order: Add each Value's topological index (``#i``) as the first field of its box:
-            the order of a forward pass, and the names :func:`~autograd.explain.explain` gives
+            the order of a forward pass, and the names :func:`~autograd.explainer.explain` gives
             unlabelled nodes.
         rankdir: Graphviz's rank direction: ``"LR"`` (left to right, inputs on the left),
             ``"RL"``, ``"TB"`` or ``"BT"``.
@@ -572,7 +572,7 @@ def animate_backward(
     The first frame shows the seed (``root.grad = 1``, every other gradient 0); each next frame
     shows the state after one node has passed its gradient to its inputs, in the executor's
     order, with that node in orange, its inputs in green and the chain-rule lines of
-    :func:`~autograd.explain.explain` as a caption. The numbers are those the executor reports
+    :func:`~autograd.explainer.explain` as a caption. The numbers are those the executor reports
     to its ``observer``; no node's ``grad`` is changed.
 
     Args:

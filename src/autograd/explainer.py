@@ -106,7 +106,7 @@ def explain_steps(root: Value) -> list[ExplainedStep]:
 
     Example:
         >>> from autograd import Value
-        >>> from autograd.explain import explain_steps
+        >>> from autograd.explainer import explain_steps
         >>> a = Value(3.0, label="a")
         >>> b = Value(-2.0, label="b")
         >>> c = a * b
@@ -152,7 +152,7 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
 
     Example:
         >>> from autograd import Value
-        >>> from autograd.explain import explain
+        >>> from autograd.explainer import explain
         >>> x = Value(2.0, label="x")
         >>> y = (x * x).tanh()
         >>> y.label = "y"
