@@ -1,3 +1,14 @@
 """opgrad's neural-network library, built on the autograd engine's public API."""
 
-__all__: list[str] = []
+from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
+from nn.serialize import load_model, save_model
+
+__all__ = [
+    "MLP",
+    "Layer",
+    "Module",
+    "MultiLayerPerceptron",
+    "Neuron",
+    "load_model",
+    "save_model",
+]

@@ -1,0 +1,325 @@
+"""Module, Neuron, Layer and MLP: the network built from autograd Values."""
+
+from __future__ import annotations
+
+import abc
+import numbers
+import os
+import random
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from autograd import Value
+
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
+
+ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid")
+"""The names accepted by ``activation=``."""
+
+_ACTIVATE: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+}
+
+
+class Module(abc.ABC):
+    """A callable with parameters: the base of Neuron, Layer and MLP.
+
+    A subclass implements ``__call__`` (inputs in, Values out) and ``parameters`` (every
+    trainable Value, always in the same order); ``zero_grad`` comes with it.
+    """
+
+    @abc.abstractmethod
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Apply the module to one input vector."""
+
+    @abc.abstractmethod
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in a stable order."""
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0.0 on every parameter (before each backward pass: it accumulates)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+
+def _check_activation(activation: object) -> str:
+    if activation not in _ACTIVATE:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
+    return str(activation)
+
+
+def _check_size(n: object, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{what} must be a positive int, got {n!r}")
+    return n
+
+
+def _resolve_rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
+    """The generator to draw initial weights from; None means the ``random`` module's own."""
+    if seed is not None and rng is not None:
+        raise ValueError("give seed= or rng=, not both")
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+        return random.Random(seed)
+    if rng is not None and not isinstance(rng, random.Random):
+        raise TypeError(f"rng must be a random.Random, got {type(rng).__name__}: {rng!r}")
+    return rng
+
+
+def _inputs(x: object, nin: int, where: str) -> list[Value | float]:
+    """Check one input vector of ``nin`` Values or numbers; say which module and entry is wrong."""
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(
+            f"{where} expects a sequence of {nin} inputs, got {type(x).__name__}: {x!r}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}")
+    for i, xi in enumerate(x):
+        if not isinstance(xi, Value) and (isinstance(xi, bool) or not isinstance(xi, numbers.Real)):
+            raise TypeError(
+                f"{where}: input {i} must be a Value or a number, got {type(xi).__name__}: {xi!r}"
+            )
+    return list(x)
+
+
+def _prefix(name: str) -> str:
+    return f"{name}." if name else ""
+
+
+class Neuron(Module):
+    """One neuron: ``activation(b + w0*x0 + w1*x1 + ...)``, or without the activation.
+
+    As in micrograd, the weights start uniform in [-1, 1] and the bias at 0; the weighted sum is
+    accumulated from the bias in input order, so the numbers match micrograd's bit for bit.
+
+    Args:
+        nin: How many inputs.
+        nonlin: Apply the activation; False makes a linear neuron.
+        activation: "relu" (default, as micrograd), "tanh" or "sigmoid".
+        seed: Draw the initial weights from ``random.Random(seed)``.
+        rng: Draw the initial weights from this generator. With neither ``seed`` nor ``rng`` the
+            ``random`` module's functions are used, so ``random.seed`` fixes them.
+        name: Prefix of the parameters' labels: ``name.w0``, ..., ``name.b``.
+
+    Attributes:
+        w: The weights, labelled ``w0``, ``w1``, ... (after the prefix).
+        b: The bias, labelled ``b``.
+
+    Example:
+        >>> from nn import Neuron
+        >>> n = Neuron(2, activation="tanh", seed=0)
+        >>> [p.label for p in n.parameters()]
+        ['w0', 'w1', 'b']
+        >>> n([0.0, 0.0]).data
+        0.0
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        *,
+        activation: str = "relu",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        name: str = "",
+    ) -> None:
+        self.nin = _check_size(nin, "Neuron nin")
+        self.nonlin = bool(nonlin)
+        self.activation = _check_activation(activation)
+        self.name = name
+        draw = _resolve_rng(seed, rng) or random
+        prefix = _prefix(name)
+        self.w = [Value(draw.uniform(-1, 1), label=f"{prefix}w{i}") for i in range(nin)]
+        self.b = Value(0.0, label=f"{prefix}b")
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        """Return the neuron's output Value for one input vector of length ``nin``."""
+        where = f"neuron {self.name}" if self.name else "neuron"
+        return self._activate(_inputs(x, self.nin, where))
+
+    def _activate(self, x: Sequence[Value | float]) -> Value:
+        act = self.b
+        for wi, xi in zip(self.w, x, strict=True):
+            act = act + wi * xi
+        return _ACTIVATE[self.activation](act) if self.nonlin else act
+
+    def parameters(self) -> list[Value]:
+        """The weights in input order, then the bias."""
+        return [*self.w, self.b]
+
+    def __repr__(self) -> str:
+        kind = self.activation if self.nonlin else "linear"
+        return f"Neuron({self.nin}, {kind})"
+
+
+class Layer(Module):
+    """A layer of ``nout`` neurons reading the same ``nin`` inputs.
+
+    Args:
+        nin: How many inputs.
+        nout: How many neurons (outputs).
+        nonlin: Apply the activation (micrograd's keyword, passed on to each Neuron).
+        activation: "relu" (default), "tanh" or "sigmoid".
+        seed: Draw the initial weights from ``random.Random(seed)``.
+        rng: Draw the initial weights from this generator (neuron by neuron, weight by weight).
+        name: Prefix of the labels: neuron ``j`` is ``name.Nj`` and its weights ``name.Nj.w0``...
+
+    Attributes:
+        neurons: The neurons, in output order.
+
+    Example:
+        >>> from nn import Layer
+        >>> layer = Layer(3, 2, seed=0, name="L0")
+        >>> [p.label for p in layer.parameters()][:4]
+        ['L0.N0.w0', 'L0.N0.w1', 'L0.N0.w2', 'L0.N0.b']
+        >>> len(layer([1.0, 2.0, 3.0]))
+        2
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        *,
+        nonlin: bool = True,
+        activation: str = "relu",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        name: str = "",
+    ) -> None:
+        self.nin = _check_size(nin, "Layer nin")
+        self.nout = _check_size(nout, "Layer nout")
+        self.name = name
+        generator = _resolve_rng(seed, rng)
+        prefix = _prefix(name)
+        self.neurons = [
+            Neuron(nin, nonlin, activation=activation, rng=generator, name=f"{prefix}N{j}")
+            for j in range(nout)
+        ]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Return the outputs for one input vector: a list, or the single Value if ``nout == 1``."""
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Return the outputs for one input vector, always as a list (even of one Value)."""
+        where = f"layer {self.name}" if self.name else "layer"
+        xs = _inputs(x, self.nin, where)
+        # Numbers become leaves once, shared by every neuron, rather than one constant per product.
+        xs = [xi if isinstance(xi, Value) else Value(xi, label=f"x{i}") for i, xi in enumerate(xs)]
+        return [n._activate(xs) for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        """Every neuron's parameters, neuron by neuron."""
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self) -> str:
+        kind = self.neurons[0].activation if self.neurons[0].nonlin else "linear"
+        return f"Layer({self.nin}, {self.nout}, {kind})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs; the last is linear.
+
+    Compatible with micrograd's ``MLP(nin, nouts)``: with the same ``random.seed`` it starts from
+    the same weights and computes the same numbers. Layer ``i`` is labelled ``Li``, so the
+    parameters read ``L0.N3.w1``, ``L0.N3.b``, ...
+
+    Args:
+        nin: How many inputs.
+        nouts: The size of each layer, the last one being the output layer.
+        activation: The hidden layers' activation: "relu" (default), "tanh" or "sigmoid".
+        seed: Draw the initial weights from ``random.Random(seed)``.
+        rng: Draw the initial weights from this generator.
+        metadata: JSON-compatible data saved with the model (a standardiser's dict, class
+            names, ...); kept as ``metadata``.
+
+    Attributes:
+        layers: The layers, input side first.
+        metadata: The dict given above (empty by default).
+
+    Example:
+        >>> from nn import MLP
+        >>> model = MLP(2, [16, 16, 1], seed=0)
+        >>> len(model.parameters())
+        337
+        >>> model.parameters()[0].label
+        'L0.N0.w0'
+        >>> type(model([0.5, -1.0])).__name__
+        'Value'
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        *,
+        activation: str = "relu",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.nin = _check_size(nin, "MLP nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        self.nouts = [_check_size(n, f"MLP layer size nouts[{i}]") for i, n in enumerate(nouts)]
+        self.activation = _check_activation(activation)
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        generator = _resolve_rng(seed, rng)
+        sizes = [nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                nonlin=i != last,
+                activation=activation,
+                rng=generator,
+                name=f"L{i}",
+            )
+            for i in range(len(self.nouts))
+        ]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Return the outputs for one input vector: a list, or the single Value for one output."""
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Return the outputs for one input vector, always as a list.
+
+        Layers pass lists to each other, so a hidden layer of one neuron works.
+        """
+        out = self.layers[0].outputs(x)
+        for layer in self.layers[1:]:
+            out = layer.outputs(out)
+        return out
+
+    def parameters(self) -> list[Value]:
+        """Every layer's parameters, input side first."""
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the model to ``path`` as JSON, atomically (see :func:`nn.save_model`)."""
+        from nn.serialize import save_model
+
+        save_model(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> MLP:
+        """Read a model written by :meth:`save` (see :func:`nn.load_model`)."""
+        from nn.serialize import load_model
+
+        return load_model(path)
+
+    def __repr__(self) -> str:
+        return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
+
+
+MultiLayerPerceptron = MLP
+"""The long name of :class:`MLP` (the same class)."""

@@ -1,0 +1,264 @@
+"""Saving and loading an MLP as JSON: the file format, its validation and the atomic write."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import random
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from nn.module import ACTIVATIONS, MLP
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
+
+FORMAT = "opgrad-mlp"
+"""The ``format`` field of every model file."""
+
+FORMAT_VERSION = 1
+"""The ``version`` field this release writes and the only one it reads."""
+
+_KEYS = {"format", "version", "nin", "nouts", "activation", "layers", "metadata"}
+
+
+def save_model(model: MLP, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` to ``path`` as JSON, atomically.
+
+    The file holds the format name and version, ``nin``, ``nouts``, ``activation``, every
+    weight and bias (JSON numbers written with ``repr``, so they read back exactly) and the
+    model's ``metadata``. It is written to a temporary file in the same directory, flushed to
+    disk and renamed over ``path``: a reader sees the old file or the new one, never half of
+    one, and a failed save leaves an existing file untouched.
+
+    Layout::
+
+        {"format": "opgrad-mlp", "version": 1, "nin": 2, "nouts": [16, 16, 1],
+         "activation": "relu",
+         "layers": [[{"w": [w0, w1], "b": b}, ...16 neurons], [...], [...]],
+         "metadata": {}}
+
+    Args:
+        model: The MLP to save.
+        path: Where to write it.
+
+    Raises:
+        ValueError: A parameter is NaN or infinite (JSON has no such numbers).
+        TypeError: ``model.metadata`` holds something JSON cannot represent.
+    """
+    if not isinstance(model, MLP):
+        raise TypeError(f"save_model needs an MLP, got {type(model).__name__}")
+    for p in model.parameters():
+        if not math.isfinite(p.data):
+            raise ValueError(f"cannot save to {os.fspath(path)}: parameter {p.label} is {p.data!r}")
+    document = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "nin": model.nin,
+        "nouts": list(model.nouts),
+        "activation": model.activation,
+        "layers": [
+            [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons]
+            for layer in model.layers
+        ],
+        "metadata": model.metadata,
+    }
+    try:
+        text = json.dumps(document, indent=2, allow_nan=False) + "\n"
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"cannot save to {os.fspath(path)}: metadata is not JSON-serialisable: {error}"
+        ) from error
+    _write_atomic(Path(path), text)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, fsync it, then rename it to ``path``."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        # mkstemp makes the file private (0600); keep an existing file's mode, else the usual 0644.
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    # Make the rename itself durable. Directories cannot be opened on every platform (Windows).
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+class _InvalidError(Exception):
+    """What is wrong with a model file's contents (the caller adds the file name)."""
+
+
+def load_model(path: str | os.PathLike[str]) -> MLP:
+    """Read an MLP written by :func:`save_model`.
+
+    The whole file is checked before any model is built: nothing is half-loaded. The model
+    predicts bit-identically to the one saved.
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The model, with its ``metadata``.
+
+    Raises:
+        ValueError: The file is not valid JSON (truncated, corrupted), is not an opgrad model,
+            has another format version, or its shapes or types do not match; the message names
+            the file and what is wrong.
+        OSError: The file cannot be read.
+    """
+    name = os.fspath(path)
+    raw = Path(path).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_dupes)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{name}: not a model file (not UTF-8 text: {error})") from None
+    except json.JSONDecodeError as error:
+        hint = (
+            " (the text ends too early: is the file truncated?)"
+            if error.pos >= len(text.rstrip())
+            else ""
+        )
+        raise ValueError(f"{name}: not valid JSON{hint}: {error}") from None
+    except _InvalidError as error:
+        raise ValueError(f"{name}: {error}") from None
+    try:
+        nin, nouts, activation, weights, metadata = _validate(document)
+    except _InvalidError as error:
+        raise ValueError(f"{name}: {error}") from None
+    # Initial weights come from a private generator: loading must not consume the caller's random.
+    model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
+    for layer, layer_weights in zip(model.layers, weights, strict=True):
+        for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
+            for wi, value in zip(neuron.w, w, strict=True):
+                wi.data = value
+            neuron.b.data = b
+    return model
+
+
+def _reject_constant(constant: str) -> float:
+    raise _InvalidError(f"holds {constant}, which is not a finite number")
+
+
+def _no_dupes(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    for k in keys:
+        if keys.count(k) > 1:
+            raise _InvalidError(f"the key {k!r} appears twice in one object")
+    return dict(pairs)
+
+
+def _number(x: object, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise _InvalidError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
+    try:
+        value = float(x)
+    except OverflowError:
+        raise _InvalidError(f"{where} is too large for a float: {x!r}") from None
+    if not math.isfinite(value):
+        raise _InvalidError(f"{where} is not finite: {x!r}")
+    return value
+
+
+def _positive_int(x: object, where: str) -> int:
+    if isinstance(x, bool) or not isinstance(x, int) or x < 1:
+        raise _InvalidError(f"{where} must be a positive integer, got {x!r}")
+    return x
+
+
+def _list(x: object, where: str) -> list[Any]:
+    if not isinstance(x, list):
+        raise _InvalidError(f"{where} must be a list, got {type(x).__name__}: {_short(x)}")
+    return x
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+_Weights = list[list[tuple[list[float], float]]]
+
+
+def _validate(document: object) -> tuple[int, list[int], str, _Weights, dict[str, Any]]:
+    """Check a parsed model file completely; return its fields or raise _InvalidError."""
+    if not isinstance(document, dict):
+        raise _InvalidError(f"expected a JSON object at the top, got {type(document).__name__}")
+    if document.get("format") != FORMAT:
+        raise _InvalidError(f"not an opgrad model file (format is {document.get('format')!r})")
+    version = document.get("version")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise _InvalidError(
+            f"format version {version!r} is not supported (this opgrad reads {FORMAT_VERSION})"
+        )
+    missing = sorted(_KEYS - {"metadata"} - document.keys())
+    if missing:
+        raise _InvalidError(f"missing field(s): {', '.join(missing)}")
+    unknown = sorted(document.keys() - _KEYS)
+    if unknown:
+        raise _InvalidError(f"unknown field(s): {', '.join(unknown)}")
+    nin = _positive_int(document["nin"], "nin")
+    nouts = [
+        _positive_int(n, f"nouts[{i}]") for i, n in enumerate(_list(document["nouts"], "nouts"))
+    ]
+    if not nouts:
+        raise _InvalidError("nouts is empty: a model needs at least one layer")
+    activation = document["activation"]
+    if activation not in ACTIVATIONS:
+        raise _InvalidError(
+            f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
+        )
+    metadata = document.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise _InvalidError(f"metadata must be a JSON object, got {type(metadata).__name__}")
+    layers = _list(document["layers"], "layers")
+    if len(layers) != len(nouts):
+        raise _InvalidError(f"nouts has {len(nouts)} layers but layers has {len(layers)}")
+    weights: _Weights = []
+    fan_in = nin
+    for i, (layer, nout) in enumerate(zip(layers, nouts, strict=True)):
+        neurons = _list(layer, f"layers[{i}]")
+        if len(neurons) != nout:
+            raise _InvalidError(
+                f"layer L{i} has {len(neurons)} neurons, expected {nout} (nouts[{i}])"
+            )
+        weights.append([_neuron(n, fan_in, f"L{i}.N{j}") for j, n in enumerate(neurons)])
+        fan_in = nout
+    return nin, nouts, str(activation), weights, metadata
+
+
+def _neuron(neuron: object, fan_in: int, where: str) -> tuple[list[float], float]:
+    if not isinstance(neuron, dict):
+        raise _InvalidError(
+            f"neuron {where} must be an object with 'w' and 'b', got {_short(neuron)}"
+        )
+    if neuron.keys() != {"w", "b"}:
+        raise _InvalidError(
+            f"neuron {where} must have exactly the keys 'w' and 'b', got {sorted(neuron)}"
+        )
+    w: Sequence[object] = _list(neuron["w"], f"{where}.w")
+    if len(w) != fan_in:
+        raise _InvalidError(f"neuron {where} has {len(w)} weights, expected {fan_in}")
+    return [_number(x, f"{where}.w{k}") for k, x in enumerate(w)], _number(
+        neuron["b"], f"{where}.b"
+    )

@@ -1,0 +1,252 @@
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from autograd import Value
+from nn import MLP, load_model, save_model
+from nn.serialize import FORMAT, FORMAT_VERSION
+
+
+def _model() -> MLP:
+    model = MLP(3, [5, 4, 2], activation="tanh", seed=11, metadata={"classes": ["a", "b"]})
+    # Awkward floats: ones whose shortest repr is long, tiny, huge and negative zero.
+    params = model.parameters()
+    params[0].data = 0.1 + 0.2
+    params[1].data = 5e-324
+    params[2].data = -1.7976931348623157e308
+    params[3].data = -0.0
+    return model
+
+
+def _outputs(model: MLP, xs: list[list[float]]) -> list[list[float]]:
+    return [[v.data for v in model.outputs(x)] for x in xs]
+
+
+def test_round_trip_is_bit_identical(tmp_path: Path) -> None:
+    model = _model()
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = MLP.load(path)
+    assert isinstance(loaded, MLP)
+    assert (loaded.nin, loaded.nouts, loaded.activation) == (3, [5, 4, 2], "tanh")
+    assert loaded.metadata == {"classes": ["a", "b"]}
+    for a, b in zip(model.parameters(), loaded.parameters(), strict=True):
+        assert a.label == b.label
+        assert math.copysign(1.0, a.data) == math.copysign(1.0, b.data)
+        assert a.data == b.data
+    rng = random.Random(0)
+    xs = [[rng.uniform(-3, 3) for _ in range(3)] for _ in range(25)]
+    assert _outputs(loaded, xs) == _outputs(model, xs)
+
+
+def test_save_and_load_functions_and_str_paths(tmp_path: Path) -> None:
+    model = MLP(2, [1], seed=0)
+    path = str(tmp_path / "m.json")
+    save_model(model, path)
+    assert [p.data for p in load_model(path).parameters()] == [p.data for p in model.parameters()]
+
+
+def test_file_is_readable_json_with_version(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == FORMAT
+    assert document["version"] == FORMAT_VERSION == 1
+    assert (document["nin"], document["nouts"], document["activation"]) == (2, [2, 1], "relu")
+    assert len(document["layers"]) == 2
+    assert set(document["layers"][0][0]) == {"w", "b"}
+    assert document["metadata"] == {}
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_load_leaves_global_random_alone(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [4, 1], seed=0).save(path)
+    state = random.getstate()
+    MLP.load(path)
+    assert random.getstate() == state
+
+
+def test_save_replaces_existing_file_and_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text("old")
+    path.chmod(0o600)
+    MLP(2, [1], seed=0).save(path)
+    assert json.loads(path.read_text())["format"] == FORMAT
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+def _document() -> dict[str, Any]:
+    model = MLP(2, [3, 1], seed=0)
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "nin": 2,
+        "nouts": [3, 1],
+        "activation": "relu",
+        "layers": [
+            [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons]
+            for layer in model.layers
+        ],
+        "metadata": {},
+    }
+
+
+def _set(key: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        d[key] = value
+
+    return change
+
+
+def _drop(key: str) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        del d[key]
+
+    return change
+
+
+def _neuron(layer: int, neuron: int, key: str, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(d: dict[str, Any]) -> None:
+        d["layers"][layer][neuron][key] = value
+
+    return change
+
+
+CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
+    "wrong format": (_set("format", "pytorch"), "not an opgrad model file"),
+    "version 2": (_set("version", 2), "format version 2 is not supported"),
+    "version as string": (_set("version", "1"), "format version '1' is not supported"),
+    "version true": (_set("version", True), "format version True"),
+    "missing nin": (_drop("nin"), r"missing field\(s\): nin"),
+    "unknown field": (_set("optimizer", "sgd"), r"unknown field\(s\): optimizer"),
+    "nin zero": (_set("nin", 0), "nin must be a positive integer"),
+    "nin float": (_set("nin", 2.0), "nin must be a positive integer"),
+    "nouts not list": (_set("nouts", 3), "nouts must be a list"),
+    "nouts empty": (_set("nouts", []), "nouts is empty"),
+    "nouts bad size": (_set("nouts", [3, "1"]), r"nouts\[1\] must be a positive integer"),
+    "activation": (_set("activation", "gelu"), "activation must be one of"),
+    "metadata list": (_set("metadata", []), "metadata must be a JSON object"),
+    "more layers than nouts": (_set("nouts", [3, 1, 1]), "nouts has 3 layers but layers has 2"),
+    "layer size": (_set("nouts", [4, 1]), r"layer L0 has 3 neurons, expected 4 \(nouts\[0\]\)"),
+    "nin mismatch": (_set("nin", 3), "neuron L0.N0 has 2 weights, expected 3"),
+    "weight count": (_neuron(1, 0, "w", [0.5, 0.5]), "neuron L1.N0 has 2 weights, expected 3"),
+    "weight string": (_neuron(0, 1, "w", [0.5, "0.5"]), "L0.N1.w1 must be a number, got str"),
+    "weight null": (_neuron(0, 2, "w", [None, 0.5]), "L0.N2.w0 must be a number, got NoneType"),
+    "weight bool": (_neuron(0, 0, "w", [True, 0.5]), "L0.N0.w0 must be a number, got bool"),
+    "bias list": (_neuron(1, 0, "b", [0.0]), "L1.N0.b must be a number, got list"),
+    "huge int": (_neuron(1, 0, "b", 10**400), "L1.N0.b is too large for a float"),
+    "neuron extra key": (_neuron(0, 0, "bias", 0.0), "exactly the keys 'w' and 'b'"),
+    "layers not list": (_set("layers", {"L0": []}), "layers must be a list, got dict"),
+}
+
+
+@pytest.mark.parametrize("case", CORRUPTIONS)
+def test_mismatched_or_wrongly_typed_file_is_a_value_error(tmp_path: Path, case: str) -> None:
+    change, message = CORRUPTIONS[case]
+    document = _document()
+    change(document)
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as info:
+        MLP.load(path)
+    assert str(info.value).startswith(f"{path}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "not valid JSON .*truncated"),
+        ("{nope", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object at the top, got list"),
+        ('{"format": "opgrad-mlp", "format": "x"}', "the key 'format' appears twice"),
+        ('{"version": NaN}', "holds NaN, which is not a finite number"),
+        ('{"version": -Infinity}', "holds -Infinity"),
+    ],
+)
+def test_malformed_json_is_a_value_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message) as info:
+        MLP.load(path)
+    assert str(path) in str(info.value)
+
+
+def test_truncated_file_is_a_value_error_naming_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [8, 1], seed=0).save(path)
+    text = path.read_text()
+    for cut in (1, len(text) // 3, len(text) // 2, len(text) - 3):
+        path.write_text(text[:cut])
+        with pytest.raises(ValueError, match=r"m\.json: not valid JSON \(the text ends too early"):
+            MLP.load(path)
+
+
+def test_binary_garbage_is_a_value_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_bytes(b"\x80\x04\x95 a pickle, say")
+    with pytest.raises(ValueError, match="not UTF-8"):
+        MLP.load(path)
+
+
+def test_missing_file_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        MLP.load(tmp_path / "absent.json")
+
+
+def _existing(tmp_path: Path) -> tuple[Path, bytes]:
+    path = tmp_path / "m.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    return path, path.read_bytes()
+
+
+def test_failed_save_of_nan_weight_keeps_existing_file(tmp_path: Path) -> None:
+    path, before = _existing(tmp_path)
+    model = MLP(2, [3, 1], seed=1)
+    model.layers[0].neurons[2].w[1].data = math.nan
+    with pytest.raises(ValueError, match=r"m\.json: parameter L0\.N2\.w1 is nan"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+def test_failed_save_of_bad_metadata_keeps_existing_file(tmp_path: Path) -> None:
+    path, before = _existing(tmp_path)
+    model = MLP(2, [3, 1], seed=1, metadata={"scale": Value(1.0)})
+    with pytest.raises(TypeError, match="metadata is not JSON-serialisable"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_failure_while_writing_keeps_existing_file_and_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    path, before = _existing(tmp_path)
+
+    def fail(*args: object) -> None:
+        raise OSError(f"simulated {failing} failure")
+
+    monkeypatch.setattr(os, failing, fail)
+    with pytest.raises(OSError, match=f"simulated {failing} failure"):
+        MLP(2, [3, 1], seed=1).save(path)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.json"]
+    assert MLP.load(path).parameters()[0].data == MLP(2, [3, 1], seed=0).parameters()[0].data
+
+
+def test_save_needs_an_mlp(tmp_path: Path) -> None:
+    with pytest.raises(TypeError, match="needs an MLP"):
+        save_model(object(), tmp_path / "m.json")  # type: ignore[arg-type]
