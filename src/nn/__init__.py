@@ -1,5 +1,14 @@
 """opgrad's neural-network library, built on the autograd engine's public API."""
 
+from nn.losses import (
+    accuracy,
+    binary_accuracy,
+    binary_cross_entropy,
+    l2,
+    max_margin,
+    mse,
+    softmax_cross_entropy,
+)
 from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
 from nn.serialize import load_model, save_model
 
@@ -9,6 +18,13 @@ __all__ = [
     "Module",
     "MultiLayerPerceptron",
     "Neuron",
+    "accuracy",
+    "binary_accuracy",
+    "binary_cross_entropy",
+    "l2",
     "load_model",
+    "max_margin",
+    "mse",
     "save_model",
+    "softmax_cross_entropy",
 ]

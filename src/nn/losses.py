@@ -1,0 +1,298 @@
+"""Losses built from Values (so they are differentiable), L2 regularisation and accuracy helpers.
+
+Every loss takes the model's predictions (Values, or plain numbers) and the targets, checks that
+they match, and returns the mean over the samples as one Value to call ``backward`` on.
+
+Numerically delicate losses (binary and softmax cross-entropy) pick their stable form from the
+data when the graph is built: a branch for BCE, a shift by the largest logit for softmax. Both
+forms are exact identities, so the graph computes the right loss and gradient for any input;
+the choice only keeps intermediate numbers finite (``exp`` never sees a positive argument).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+
+from autograd import Value
+
+__all__ = [
+    "accuracy",
+    "binary_accuracy",
+    "binary_cross_entropy",
+    "l2",
+    "max_margin",
+    "mse",
+    "softmax_cross_entropy",
+]
+
+
+def _value(x: object, where: str) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where} must be a Value or a number, got {type(x).__name__}: {x!r}")
+    return Value(float(x))
+
+
+def _number(x: object, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
+    value = float(x)
+    if not math.isfinite(value):
+        raise ValueError(f"{where} must be finite, got {x!r}")
+    return value
+
+
+def _check_lengths(name: str, predictions: Sequence[object], targets: Sequence[object]) -> int:
+    n = len(predictions)
+    if n != len(targets):
+        raise ValueError(f"{name}: {n} predictions but {len(targets)} targets")
+    if n == 0:
+        raise ValueError(f"{name}: no samples (empty predictions and targets)")
+    return n
+
+
+def _mean(terms: Sequence[Value]) -> Value:
+    """(t0 + t1 + ...) * (1/n), summed left to right from the first term, as micrograd does."""
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total * (1.0 / len(terms))
+
+
+def _signed_labels(name: str, labels: Sequence[object]) -> list[float]:
+    """Binary labels as -1.0/+1.0: accepts {-1, 1} or {0, 1} (0 means the negative class)."""
+    signs = []
+    seen_zero = seen_minus = False
+    for i, y in enumerate(labels):
+        value = _number(y, f"{name}: label {i}")
+        if value not in (-1.0, 0.0, 1.0):
+            raise ValueError(f"{name}: label {i} is {y!r}; binary labels are -1/+1 or 0/1")
+        seen_zero = seen_zero or value == 0.0
+        seen_minus = seen_minus or value == -1.0
+        signs.append(1.0 if value == 1.0 else -1.0)
+    if seen_zero and seen_minus:
+        raise ValueError(f"{name}: labels mix 0 and -1; use -1/+1 or 0/1, not both")
+    return signs
+
+
+def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
+    """Mean squared error: (1/n) * sum_i (p_i - t_i)**2.
+
+    Args:
+        predictions: One prediction per sample.
+        targets: One number per sample.
+
+    Returns:
+        The mean, a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.losses import mse
+        >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
+        2.5
+    """
+    _check_lengths("mse", predictions, targets)
+    return _mean(
+        [
+            (_value(p, f"mse: prediction {i}") - _number(t, f"mse: target {i}")) ** 2
+            for i, (p, t) in enumerate(zip(predictions, targets, strict=True))
+        ]
+    )
+
+
+def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Value:
+    """The SVM max-margin (hinge) loss of micrograd's demo: (1/n) * sum_i relu(1 - y_i * s_i).
+
+    Labels are -1/+1. Labels 0/1 are accepted too and 0 is read as -1: the two encodings
+    agree on 1 and 0 is no -1/+1 label, so there is no ambiguity; a list mixing 0 and -1 is an
+    error.
+
+    Args:
+        scores: One score per sample; positive means the class +1.
+        labels: -1/+1 (or 0/1) per sample.
+
+    Returns:
+        The mean hinge loss, a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.losses import max_margin
+        >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
+        0.75
+    """
+    _check_lengths("max_margin", scores, labels)
+    signs = _signed_labels("max_margin", labels)
+    return _mean(
+        [
+            (1.0 - _value(s, f"max_margin: score {i}") * y).relu()
+            for i, (s, y) in enumerate(zip(scores, signs, strict=True))
+        ]
+    )
+
+
+def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[float]) -> Value:
+    """Binary cross-entropy on logits, numerically stable.
+
+    For a logit z and a target y in [0, 1], the loss is -y log s(z) - (1 - y) log(1 - s(z))
+    with s the sigmoid, computed as max(z, 0) - z*y + log(1 + exp(-|z|)): ``exp`` only ever
+    sees a non-positive argument, so a logit of +-1000 gives a finite loss and gradient
+    (d/dz = s(z) - y). The graph is built as ``z + log(1 + exp(-z)) - z*y`` when z >= 0 and
+    ``log(1 + exp(z)) - z*y`` otherwise, which is the same function either way.
+
+    Args:
+        logits: One logit per sample (a Value, e.g. a one-output MLP's output).
+        targets: 0 or 1 per sample (any probability in [0, 1] works).
+
+    Returns:
+        The mean cross-entropy, a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.losses import binary_cross_entropy
+        >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)  # log 2
+        0.693147
+        >>> binary_cross_entropy([Value(-1000.0)], [1]).data
+        1000.0
+    """
+    _check_lengths("binary_cross_entropy", logits, targets)
+    terms = []
+    for i, (logit, target) in enumerate(zip(logits, targets, strict=True)):
+        z = _value(logit, f"binary_cross_entropy: logit {i}")
+        y = _number(target, f"binary_cross_entropy: target {i}")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"binary_cross_entropy: target {i} is {target!r}, not in [0, 1]")
+        softplus = z + (1.0 + (-z).exp()).log() if z.data >= 0.0 else (1.0 + z.exp()).log()
+        terms.append(softplus - z * y)
+    return _mean(terms)
+
+
+def softmax_cross_entropy(
+    logits: Sequence[Sequence[Value | float]], targets: Sequence[int]
+) -> Value:
+    """Softmax cross-entropy for several classes, numerically stable.
+
+    For the logits z of one sample and its class c, the loss is -log softmax(z)_c
+    = log sum_j exp(z_j) - z_c, computed as log sum_j exp(z_j - m) - (z_c - m) with m the
+    largest logit, taken as a constant: the result is the same for any m, and with the largest
+    one ``exp`` never overflows and the sum is at least 1. The gradient is softmax(z) - onehot(c).
+
+    Args:
+        logits: One list of logits per sample (a multi-output MLP's output), all the same length.
+        targets: The class index per sample, in ``range(len(logits[i]))``.
+
+    Returns:
+        The mean cross-entropy, a Value.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.losses import softmax_cross_entropy
+        >>> round(softmax_cross_entropy([[Value(1.0), Value(1.0)]], [0]).data, 6)  # log 2
+        0.693147
+        >>> softmax_cross_entropy([[Value(1000.0), Value(-1000.0)]], [1]).data
+        2000.0
+    """
+    _check_lengths("softmax_cross_entropy", logits, targets)
+    width = -1
+    terms: list[Value] = []
+    for i, (row, target) in enumerate(zip(logits, targets, strict=True)):
+        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or not row:
+            raise TypeError(
+                f"softmax_cross_entropy: logits {i} must be a non-empty list of Values, got {row!r}"
+            )
+        if width < 0:
+            width = len(row)
+        elif len(row) != width:
+            raise ValueError(
+                f"softmax_cross_entropy: sample {i} has {len(row)} logits, sample 0 has {width}"
+            )
+        if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+            raise TypeError(
+                f"softmax_cross_entropy: target {i} must be a class index (int), "
+                f"got {type(target).__name__}: {target!r}"
+            )
+        if not 0 <= target < width:
+            raise ValueError(
+                f"softmax_cross_entropy: target {i} is class {target}, "
+                f"but there are {width} logits (classes 0..{width - 1})"
+            )
+        zs = [_value(z, f"softmax_cross_entropy: logit {i}[{j}]") for j, z in enumerate(row)]
+        m = max(z.data for z in zs)
+        shifted = [z - m for z in zs]
+        total = shifted[0].exp()
+        for s in shifted[1:]:
+            total = total + s.exp()
+        terms.append(total.log() - shifted[int(target)])
+    return _mean(terms)
+
+
+def l2(parameters: Iterable[Value], alpha: float) -> Value:
+    """L2 regularisation: alpha * sum_p p**2, as micrograd's demo adds to its loss.
+
+    Args:
+        parameters: The Values to penalise, e.g. ``model.parameters()``.
+        alpha: The strength, >= 0.
+
+    Returns:
+        The penalty, a Value (0.0 for no parameters).
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.losses import l2
+        >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
+        0.0005
+    """
+    strength = _number(alpha, "l2: alpha")
+    if strength < 0.0:
+        raise ValueError(f"l2: alpha must be >= 0, got {alpha!r}")
+    params = list(parameters)
+    if not params:
+        return Value(0.0)
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2: parameter {i} must be a Value, got {type(p).__name__}: {p!r}")
+    total = params[0] * params[0]
+    for p in params[1:]:
+        total = total + p * p
+    return total * strength
+
+
+def _data(x: Value | float) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+def binary_accuracy(scores: Sequence[Value | float], labels: Sequence[float]) -> float:
+    """The fraction of samples whose score has the label's sign.
+
+    A score > 0 predicts the positive class; labels are -1/+1 or 0/1 as for
+    :func:`max_margin` (1 is the positive class). Scores may be margins or logits.
+
+    Example:
+        >>> from nn.losses import binary_accuracy
+        >>> binary_accuracy([0.3, -2.0, 0.1, -0.5], [1, 0, 0, 0])
+        0.75
+    """
+    n = _check_lengths("binary_accuracy", scores, labels)
+    signs = _signed_labels("binary_accuracy", labels)
+    right = sum((_data(s) > 0.0) == (y > 0.0) for s, y in zip(scores, signs, strict=True))
+    return right / n
+
+
+def accuracy(logits: Sequence[Sequence[Value | float]], labels: Sequence[int]) -> float:
+    """The fraction of samples whose largest logit is at the label's index (the first on ties).
+
+    Example:
+        >>> from nn.losses import accuracy
+        >>> accuracy([[0.1, 2.0, -1.0], [3.0, 0.0, 0.0]], [1, 2])
+        0.5
+    """
+    n = _check_lengths("accuracy", logits, labels)
+    right = 0
+    for i, (row, label) in enumerate(zip(logits, labels, strict=True)):
+        if isinstance(label, bool) or not isinstance(label, numbers.Integral):
+            raise TypeError(f"accuracy: label {i} must be a class index (int), got {label!r}")
+        values = [_data(z) for z in row]
+        right += values.index(max(values)) == label
+    return right / n
