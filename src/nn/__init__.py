@@ -10,14 +10,19 @@ from nn.losses import (
     softmax_cross_entropy,
 )
 from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
+from nn.optim import SGD, Adam, LinearDecay, Optimizer
 from nn.serialize import load_model, save_model
 
 __all__ = [
     "MLP",
+    "SGD",
+    "Adam",
     "Layer",
+    "LinearDecay",
     "Module",
     "MultiLayerPerceptron",
     "Neuron",
+    "Optimizer",
     "accuracy",
     "binary_accuracy",
     "binary_cross_entropy",

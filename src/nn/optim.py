@@ -1,0 +1,215 @@
+"""Optimisers (SGD with momentum, Adam) that update parameters from their gradients, and schedules.
+
+An optimiser reads each parameter's ``grad`` and writes its ``data``; it never computes a
+gradient. A schedule is any callable from the step number (0, 1, ...) to a learning rate.
+"""
+
+from __future__ import annotations
+
+import abc
+import math
+import numbers
+from collections.abc import Iterable
+
+import attrs
+
+from autograd import Value
+
+__all__ = ["SGD", "Adam", "LinearDecay", "Optimizer"]
+
+
+def _rate(x: object, name: str, *, low: float = 0.0, high: float = math.inf) -> float:
+    """A finite number in [low, high); raise naming the argument otherwise."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
+    value = float(x)
+    if not (math.isfinite(value) and low <= value < high):
+        raise ValueError(f"{name} must be in [{low}, {high}), got {x!r}")
+    return value
+
+
+class Optimizer(abc.ABC):
+    """Base of the optimisers: holds the parameters and the learning rate ``lr``.
+
+    ``lr`` is a plain attribute: a training loop (or a schedule) may set it before any step.
+
+    Args:
+        params: The parameters to update, e.g. ``model.parameters()``; each at most once.
+        lr: The learning rate, > 0 (0 is allowed: it makes ``step`` a no-op).
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: no parameters to optimise")
+        seen: set[Value] = set()
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(
+                    f"{type(self).__name__}: parameter {i} must be a Value, "
+                    f"got {type(p).__name__}: {p!r}"
+                )
+            if p in seen:
+                # Twice in the list would mean two updates per step from one gradient.
+                raise ValueError(f"{type(self).__name__}: parameter {p!r} is given twice")
+            seen.add(p)
+        self.lr = _rate(lr, f"{type(self).__name__} lr")
+        self.steps = 0
+
+    @abc.abstractmethod
+    def step(self) -> None:
+        """Update every parameter's ``data`` from its ``grad``."""
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to 0.0 (backward adds into it)."""
+        for p in self.params:
+            p.grad = 0.0
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum (PyTorch's convention).
+
+    With momentum mu, each parameter keeps a velocity v (0 at first) and a step is::
+
+        v = mu * v + grad
+        data -= lr * v
+
+    With mu = 0 this is ``data -= lr * grad``, micrograd's update.
+
+    Args:
+        params: The parameters to update.
+        lr: The learning rate.
+        momentum: mu, in [0, 1).
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.optim import SGD
+        >>> w = Value(1.0); w.grad = 0.5
+        >>> SGD([w], lr=0.1).step()
+        >>> w.data
+        0.95
+    """
+
+    def __init__(self, params: Iterable[Value], lr: float, momentum: float = 0.0) -> None:
+        super().__init__(params, lr)
+        self.momentum = _rate(momentum, "SGD momentum", high=1.0)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter once: ``data -= lr * v`` with ``v = momentum * v + grad``."""
+        lr, mu, velocity = self.lr, self.momentum, self.velocity
+        for i, p in enumerate(self.params):
+            if mu:
+                velocity[i] = mu * velocity[i] + p.grad
+                p.data -= lr * velocity[i]
+            else:
+                p.data -= lr * p.grad
+        self.steps += 1
+
+    def __repr__(self) -> str:
+        return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2015) with bias correction, as in PyTorch.
+
+    With gradient g at step t = 1, 2, ... each parameter keeps two running means::
+
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g**2
+        data -= lr * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + eps)
+
+    so the first step moves each parameter by about ``lr`` against the sign of its gradient.
+
+    Args:
+        params: The parameters to update.
+        lr: The learning rate.
+        betas: (beta1, beta2), each in [0, 1).
+        eps: Added to the denominator, > 0.
+
+    Example:
+        >>> from autograd import Value
+        >>> from nn.optim import Adam
+        >>> w = Value(1.0); w.grad = 0.5
+        >>> Adam([w], lr=0.1).step()
+        >>> round(w.data, 6)  # 1 - 0.1 * 0.5 / (0.5 + 1e-8)
+        0.9
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        super().__init__(params, lr)
+        if not isinstance(betas, tuple) or len(betas) != 2:
+            raise TypeError(f"Adam betas must be a tuple of two numbers, got {betas!r}")
+        self.betas = (
+            _rate(betas[0], "Adam beta1", high=1.0),
+            _rate(betas[1], "Adam beta2", high=1.0),
+        )
+        self.eps = _rate(eps, "Adam eps")
+        if self.eps == 0.0:
+            raise ValueError("Adam eps must be > 0 (it keeps the step finite where v is 0)")
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        """Update every parameter once by the bias-corrected Adam rule."""
+        beta1, beta2 = self.betas
+        t = self.steps + 1
+        correction1 = 1.0 - beta1**t
+        correction2 = 1.0 - beta2**t
+        lr, eps, m, v = self.lr, self.eps, self.m, self.v
+        for i, p in enumerate(self.params):
+            g = p.grad
+            m[i] = beta1 * m[i] + (1.0 - beta1) * g
+            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
+            p.data -= lr * (m[i] / correction1) / (math.sqrt(v[i] / correction2) + eps)
+        self.steps = t
+
+    def __repr__(self) -> str:
+        return (
+            f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, "
+            f"eps={self.eps!r})"
+        )
+
+
+def _finite(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"LinearDecay {attribute.name} must be a finite number, got {value!r}")
+
+
+def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"LinearDecay {attribute.name} must be a positive int, got {value!r}")
+
+
+@attrs.frozen
+class LinearDecay:
+    """A learning rate going in a straight line from ``start`` to ``end`` over ``steps`` steps.
+
+    ``schedule(k) = start + (end - start) * k / steps`` for k < steps, then ``end``.
+    micrograd's demo uses ``lr = 1.0 - 0.9 * k / 100``, which is ``LinearDecay(1.0, 0.1, 100)``
+    (bit for bit).
+
+    Example:
+        >>> from nn.optim import LinearDecay
+        >>> schedule = LinearDecay(1.0, 0.1, 100)
+        >>> schedule(0), schedule(50), schedule(100), schedule(1000)
+        (1.0, 0.55, 0.1, 0.1)
+    """
+
+    start: float = attrs.field(validator=_finite)
+    end: float = attrs.field(validator=_finite)
+    steps: int = attrs.field(validator=_positive)
+
+    def __call__(self, step: int) -> float:
+        """The learning rate for step ``step`` (0-based)."""
+        if step < 0:
+            raise ValueError(f"LinearDecay: step must be >= 0, got {step!r}")
+        if step >= self.steps:
+            return self.end  # exactly: the line's formula at k = steps can miss it by rounding
+        return self.start + (self.end - self.start) * step / self.steps

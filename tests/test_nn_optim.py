@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+
+from autograd import Value
+from nn import SGD, Adam, LinearDecay
+
+
+def _param(data: float, grad: float) -> Value:
+    p = Value(data)
+    p.grad = grad
+    return p
+
+
+def test_sgd_step_is_data_minus_lr_grad() -> None:
+    a, b = _param(1.0, 0.5), _param(-2.0, -4.0)
+    SGD([a, b], lr=0.1).step()
+    assert (a.data, b.data) == (0.95, -1.6)
+
+
+def test_sgd_momentum_first_steps() -> None:
+    p = _param(1.0, 1.0)
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    opt.step()  # v = 1.0; p = 1 - 0.1
+    assert p.data == pytest.approx(0.9, rel=1e-15)
+    p.grad = 0.5
+    opt.step()  # v = 0.9 * 1.0 + 0.5 = 1.4; p = 0.9 - 0.14
+    assert p.data == pytest.approx(0.76, rel=1e-15)
+    p.grad = 0.0
+    opt.step()  # v = 1.26; p = 0.76 - 0.126
+    assert p.data == pytest.approx(0.634, rel=1e-15)
+    assert opt.steps == 3
+
+
+def test_adam_first_two_steps() -> None:
+    p = _param(1.0, 0.5)
+    opt = Adam([p], lr=0.1)
+    opt.step()
+    # m = 0.05, v = 0.00025; m/(1-0.9) = 0.5, v/(1-0.999) = 0.25; step 0.1 * 0.5 / (0.5 + 1e-8).
+    assert p.data == pytest.approx(0.900000002, rel=1e-15)
+    p.grad = -0.25
+    opt.step()
+    # m = 0.9*0.05 - 0.1*0.25 = 0.02; v = 0.999*0.00025 + 0.001*0.0625 = 0.00031225;
+    # corrected: 0.02 / 0.19 and 0.00031225 / 0.001999.
+    expected = 0.900000002 - 0.1 * (0.02 / 0.19) / ((0.00031225 / 0.001999) ** 0.5 + 1e-8)
+    assert p.data == pytest.approx(expected, rel=1e-12)
+    assert p.data == pytest.approx(0.8733662987078463, rel=1e-12)
+
+
+def test_adam_first_step_moves_by_about_lr_whatever_the_gradient_scale() -> None:
+    params = [_param(0.0, g) for g in (1e-3, 1.0, -1e3)]
+    Adam(params, lr=0.01).step()
+    assert [p.data for p in params] == pytest.approx([-0.01, -0.01, 0.01], rel=1e-4)
+
+
+def test_zero_grad_and_lr_is_settable() -> None:
+    a, b = _param(1.0, 3.0), _param(2.0, -1.0)
+    opt = SGD([a, b], lr=0.5)
+    opt.lr = 0.0
+    opt.step()
+    assert (a.data, b.data) == (1.0, 2.0)
+    opt.zero_grad()
+    assert (a.grad, b.grad) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda p: SGD([p, p], lr=0.1), ValueError, "given twice"),
+        (lambda p: SGD([p, 1.0], lr=0.1), TypeError, "parameter 1 must be a Value"),  # type: ignore[list-item]
+        (lambda p: SGD([], lr=0.1), ValueError, "no parameters"),
+        (lambda p: SGD([p], lr=-0.1), ValueError, "SGD lr must be in"),
+        (lambda p: SGD([p], lr=float("nan")), ValueError, "SGD lr must be in"),
+        (lambda p: SGD([p], lr=0.1, momentum=1.0), ValueError, "SGD momentum"),
+        (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, "Adam beta2"),
+        (lambda p: Adam([p], betas=[0.9, 0.99]), TypeError, "a tuple"),  # type: ignore[arg-type]
+        (lambda p: Adam([p], eps=0.0), ValueError, "eps must be > 0"),
+    ],
+)
+def test_bad_arguments_are_rejected(make: object, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message):
+        make(Value(1.0))  # type: ignore[operator]
+
+
+def test_linear_decay_is_micrograds_schedule_bit_for_bit() -> None:
+    schedule = LinearDecay(1.0, 0.1, 100)
+    assert [schedule(k) for k in range(100)] == [1.0 - 0.9 * k / 100 for k in range(100)]
+    assert schedule(100) == 0.1
+    assert schedule(10_000) == 0.1
+
+
+def test_linear_decay_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        LinearDecay(1.0, 0.1, 0)
+    with pytest.raises(ValueError, match="end must be a finite number"):
+        LinearDecay(1.0, float("inf"), 10)
+    with pytest.raises(ValueError, match="step must be >= 0"):
+        LinearDecay(1.0, 0.1, 10)(-1)
