@@ -12,20 +12,27 @@ from nn.losses import (
 from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
 from nn.optim import SGD, Adam, LinearDecay, Optimizer
 from nn.serialize import load_model, save_model
+from nn.train import Evaluation, Graph, History, Trainer, build_graph, fit
 
 __all__ = [
     "MLP",
     "SGD",
     "Adam",
+    "Evaluation",
+    "Graph",
+    "History",
     "Layer",
     "LinearDecay",
     "Module",
     "MultiLayerPerceptron",
     "Neuron",
     "Optimizer",
+    "Trainer",
     "accuracy",
     "binary_accuracy",
     "binary_cross_entropy",
+    "build_graph",
+    "fit",
     "l2",
     "load_model",
     "max_margin",

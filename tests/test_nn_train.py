@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import io
+import math
+import random
+import sys
+
+import pytest
+
+from nn import (
+    MLP,
+    SGD,
+    Adam,
+    Evaluation,
+    LinearDecay,
+    Trainer,
+    build_graph,
+    fit,
+    max_margin,
+    mse,
+    softmax_cross_entropy,
+)
+
+# Two separable blobs (labels -1/+1) and three (class indices), small enough to train in ms.
+BLOBS_X = [[-1.0, -1.2], [-1.5, -0.7], [-0.8, -1.6], [1.1, 0.9], [1.4, 1.3], [0.7, 1.5]]
+BLOBS_Y = [-1, -1, -1, 1, 1, 1]
+THREE_X = [[0.0, 2.0], [0.3, 2.2], [2.0, -1.0], [2.2, -1.3], [-2.0, -1.0], [-2.1, -1.2]]
+THREE_Y = [0, 0, 1, 1, 2, 2]
+
+
+def _trainer(seed: int = 0, **kwargs: object) -> Trainer:
+    model = MLP(2, [6, 1], activation="tanh", seed=seed)
+    return Trainer(model, SGD(model.parameters(), lr=0.1), "max_margin", **kwargs)  # type: ignore[arg-type]
+
+
+def test_history_has_one_entry_per_epoch() -> None:
+    history = _trainer().fit(BLOBS_X, BLOBS_Y, 7, test=(BLOBS_X[:2], BLOBS_Y[:2]))
+    assert history.epochs == 7
+    for name in ("loss", "train_accuracy", "test_loss", "test_accuracy", "lr", "seconds"):
+        assert len(getattr(history, name)) == 7, name
+    assert all(0.0 <= a <= 1.0 for a in history.train_accuracy + history.test_accuracy)
+    assert all(s >= 0.0 for s in history.seconds)
+
+
+def test_history_without_test_set_or_accuracy_leaves_those_lists_empty() -> None:
+    history = _trainer().fit(BLOBS_X, BLOBS_Y, 3)
+    assert (len(history.loss), history.test_loss, history.test_accuracy) == (3, [], [])
+    model = MLP(2, [4, 1], seed=0)
+    regression = fit(
+        model,
+        SGD(model.parameters(), lr=0.05),
+        BLOBS_X,
+        [0.5, 0.1, 0.0, 1.0, 2.0, 1.5],
+        loss="mse",
+        epochs=4,
+        test=(BLOBS_X, [0.5, 0.1, 0.0, 1.0, 2.0, 1.5]),
+    )
+    assert len(regression.loss) == len(regression.test_loss) == 4
+    assert regression.train_accuracy == regression.test_accuracy == []
+
+
+def test_full_batch_loss_is_the_loss_before_each_update() -> None:
+    trainer = _trainer(l2=1e-3)
+    before = [p.data for p in trainer.model.parameters()]
+    expected = build_graph(trainer.model, BLOBS_X, BLOBS_Y, "max_margin", 1e-3).loss.data
+    history = trainer.fit(BLOBS_X, BLOBS_Y, 1)
+    assert history.loss == [expected]
+    assert [p.data for p in trainer.model.parameters()] != before
+
+
+def test_training_is_deterministic_from_the_seeds() -> None:
+    def run(trainer_seed: int) -> tuple[list[float], list[float]]:
+        model = MLP(2, [6, 1], activation="tanh", seed=3)
+        trainer = Trainer(
+            model, Adam(model.parameters(), lr=0.05), "bce", batch_size=2, seed=trainer_seed
+        )
+        history = trainer.fit(BLOBS_X, [0, 0, 0, 1, 1, 1], 5)
+        return history.loss + history.train_accuracy, [p.data for p in model.parameters()]
+
+    assert run(0) == run(0)
+    assert run(0) != run(1)  # another shuffle, another trajectory
+
+
+def test_trainer_leaves_global_random_alone() -> None:
+    state = random.getstate()
+    _trainer(batch_size=2).fit(BLOBS_X, BLOBS_Y, 3)
+    assert random.getstate() == state
+
+
+def test_mini_batches_take_one_step_each() -> None:
+    trainer = _trainer(batch_size=4)
+    trainer.fit(BLOBS_X, BLOBS_Y, 3)
+    assert trainer.optimizer.steps == 3 * 2  # 6 samples in batches of 4 and 2
+    full = _trainer(batch_size=100)
+    full.fit(BLOBS_X, BLOBS_Y, 3)
+    assert full.optimizer.steps == 3
+
+
+def test_step_zeroes_gradients_so_they_do_not_accumulate() -> None:
+    trainer = _trainer()
+    trainer.optimizer.lr = 0.0  # parameters stay put, so both steps see the same gradient
+    trainer.step(BLOBS_X, BLOBS_Y)
+    first = [p.grad for p in trainer.model.parameters()]
+    trainer.step(BLOBS_X, BLOBS_Y)
+    assert [p.grad for p in trainer.model.parameters()] == first
+    assert any(g != 0.0 for g in first)
+
+
+def test_schedule_sets_the_learning_rate_per_step() -> None:
+    history = _trainer(schedule=LinearDecay(1.0, 0.1, 100)).fit(BLOBS_X, BLOBS_Y, 3)
+    assert history.lr == [1.0, 1.0 - 0.9 * 1 / 100, 1.0 - 0.9 * 2 / 100]
+
+
+def test_multiclass_with_softmax_reaches_full_accuracy() -> None:
+    model = MLP(2, [8, 3], activation="tanh", seed=0)
+    trainer = Trainer(model, Adam(model.parameters(), lr=0.05), "softmax")
+    history = trainer.fit(THREE_X, THREE_Y, 60)
+    assert history.train_accuracy[-1] == 1.0
+    result = trainer.evaluate(THREE_X, THREE_Y)
+    assert result.accuracy == 1.0
+    outputs = [model.outputs(x) for x in THREE_X]
+    assert result.loss == softmax_cross_entropy(outputs, THREE_Y).data
+
+
+def test_binary_cross_entropy_task_learns() -> None:
+    model = MLP(2, [4, 1], seed=1)
+    history = fit(
+        model, SGD(model.parameters(), lr=0.5), BLOBS_X, [0, 0, 0, 1, 1, 1], loss="bce", epochs=30
+    )
+    assert history.loss[-1] < history.loss[0]
+    assert history.train_accuracy[-1] == 1.0
+
+
+def test_regression_with_several_outputs() -> None:
+    model = MLP(2, [8, 2], activation="tanh", seed=0)
+    targets = [[x0 + x1, x0 - x1] for x0, x1 in BLOBS_X]
+    trainer = Trainer(model, Adam(model.parameters(), lr=0.05), "mse")
+    history = trainer.fit(BLOBS_X, targets, 150)
+    assert history.loss[-1] < 0.01 * history.loss[0]
+    flat = [v for x in BLOBS_X for v in model.outputs(x)]
+    assert (
+        trainer.evaluate(BLOBS_X, targets).loss
+        == mse(flat, [t for row in targets for t in row]).data
+    )
+
+
+def test_evaluate_does_not_update() -> None:
+    trainer = _trainer()
+    before = [p.data for p in trainer.model.parameters()]
+    result = trainer.evaluate(BLOBS_X, BLOBS_Y)
+    assert isinstance(result, Evaluation)
+    assert [p.data for p in trainer.model.parameters()] == before
+    model = trainer.model
+    assert isinstance(model, MLP)
+    scores = [model.outputs(x)[0] for x in BLOBS_X]
+    assert result.loss == max_margin(scores, BLOBS_Y).data
+
+
+def test_quiet_when_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    _trainer().fit(BLOBS_X, BLOBS_Y, 3)
+    assert capsys.readouterr() == ("", "")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("tqdm")
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    _trainer().fit(BLOBS_X, BLOBS_Y, 3)
+    assert "3/3" in terminal.getvalue()
+
+
+def test_no_tqdm_means_no_bar_and_no_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # makes `import tqdm` raise ImportError
+    history = _trainer(progress=True).fit(BLOBS_X, BLOBS_Y, 2)
+    assert history.epochs == 2
+    assert terminal.getvalue() == ""
+
+
+def test_verbose_prints_one_line_per_epoch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)  # a bar would go here; verbose replaces it
+    _trainer(verbose=True).fit(BLOBS_X, BLOBS_Y, 3, test=(BLOBS_X, BLOBS_Y))
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("epoch 1/3  loss ")
+    assert "accuracy" in lines[0]
+    assert "test accuracy" in lines[2]
+    assert terminal.getvalue() == ""
+
+
+def test_loss_and_outputs_must_agree() -> None:
+    model = MLP(2, [3, 2], seed=0)
+    with pytest.raises(
+        ValueError, match="loss 'max_margin' needs one output per sample; the model gives 2"
+    ):
+        Trainer(model, SGD(model.parameters(), lr=0.1)).fit(BLOBS_X, BLOBS_Y, 1)
+    with pytest.raises(ValueError, match="sample 0 has 1 target"):
+        Trainer(model, SGD(model.parameters(), lr=0.1), "mse").fit(BLOBS_X, BLOBS_Y, 1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"loss": "hinge"}, "loss must be one of 'max_margin', 'bce', 'softmax', 'mse'"),
+        ({"batch_size": 0}, "batch_size must be a positive int"),
+        ({"l2": -1.0}, "l2 must be a finite number >= 0"),
+        ({"l2": math.inf}, "l2 must be a finite number >= 0"),
+    ],
+)
+def test_trainer_rejects_bad_settings(kwargs: dict[str, object], message: str) -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match=message):
+        Trainer(model, SGD(model.parameters(), lr=0.1), **kwargs)  # type: ignore[arg-type]
+
+
+def test_optimizer_must_hold_the_models_parameters() -> None:
+    model, other = MLP(2, [1], seed=0), MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match="not the model's"):
+        Trainer(model, SGD(other.parameters(), lr=0.1))
+
+
+def test_fit_checks_its_data() -> None:
+    trainer = _trainer()
+    with pytest.raises(ValueError, match="xs has 6 samples but ys has 5"):
+        trainer.fit(BLOBS_X, BLOBS_Y[:5], 1)
+    with pytest.raises(ValueError, match="no samples"):
+        trainer.fit([], [], 1)
+    with pytest.raises(ValueError, match="epochs must be an int >= 0"):
+        trainer.fit(BLOBS_X, BLOBS_Y, -1)
+    with pytest.raises(ValueError, match="test: xs has 1 samples but ys has 2"):
+        trainer.fit(BLOBS_X, BLOBS_Y, 1, test=(BLOBS_X[:1], BLOBS_Y[:2]))
