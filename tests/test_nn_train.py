@@ -230,11 +230,11 @@ def test_optimizer_must_hold_the_models_parameters() -> None:
 
 def test_fit_checks_its_data() -> None:
     trainer = _trainer()
-    with pytest.raises(ValueError, match="xs has 6 samples but ys has 5"):
+    with pytest.raises(ValueError, match="X has 6 samples but y has 5"):
         trainer.fit(BLOBS_X, BLOBS_Y[:5], 1)
     with pytest.raises(ValueError, match="no samples"):
         trainer.fit([], [], 1)
     with pytest.raises(ValueError, match="epochs must be an int >= 0"):
         trainer.fit(BLOBS_X, BLOBS_Y, -1)
-    with pytest.raises(ValueError, match="test: xs has 1 samples but ys has 2"):
+    with pytest.raises(ValueError, match="test: X has 1 samples but y has 2"):
         trainer.fit(BLOBS_X, BLOBS_Y, 1, test=(BLOBS_X[:1], BLOBS_Y[:2]))

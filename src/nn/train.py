@@ -107,17 +107,17 @@ class History:
         return len(self.loss)
 
 
-def _check_data(xs: object, ys: object, where: str) -> tuple[Inputs, Targets]:
-    for name, data in (("xs", xs), ("ys", ys)):
+def _check_data(X: object, y: object, where: str) -> tuple[Inputs, Targets]:
+    for name, data in (("X", X), ("y", y)):
         if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
             raise TypeError(f"{where}: {name} must be a sequence, got {type(data).__name__}")
-    assert isinstance(xs, Sequence)  # for mypy: checked above
-    assert isinstance(ys, Sequence)
-    if len(xs) != len(ys):
-        raise ValueError(f"{where}: xs has {len(xs)} samples but ys has {len(ys)}")
-    if not xs:
+    assert isinstance(X, Sequence)  # for mypy: checked above
+    assert isinstance(y, Sequence)
+    if len(X) != len(y):
+        raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}")
+    if not X:
         raise ValueError(f"{where}: no samples")
-    return xs, ys
+    return X, y
 
 
 def _is_penalty(l2: object) -> bool:
@@ -145,11 +145,11 @@ def _single(outputs: list[list[Value]], loss: str) -> list[Value]:
     return [row[0] for row in outputs]
 
 
-def _regression_pairs(outputs: list[list[Value]], ys: Targets) -> tuple[list[Value], list[float]]:
+def _regression_pairs(outputs: list[list[Value]], y: Targets) -> tuple[list[Value], list[float]]:
     """Flatten outputs and targets for MSE; a number target goes with a one-output model."""
     predictions: list[Value] = []
     targets: list[float] = []
-    for i, (row, target) in enumerate(zip(outputs, ys, strict=True)):
+    for i, (row, target) in enumerate(zip(outputs, y, strict=True)):
         wanted: Sequence[float] = target if isinstance(target, Sequence) else [target]
         if len(wanted) != len(row):
             raise ValueError(
@@ -161,7 +161,7 @@ def _regression_pairs(outputs: list[list[Value]], ys: Targets) -> tuple[list[Val
     return predictions, targets
 
 
-def build_graph(model: Module, xs: Inputs, ys: Targets, loss: LossName, l2: float = 0.0) -> Graph:
+def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
     """Run the model on a batch and build its loss: the one place a training graph is made.
 
     The graph depends only on the model's structure, the batch and the loss, not on the
@@ -171,36 +171,36 @@ def build_graph(model: Module, xs: Inputs, ys: Targets, loss: LossName, l2: floa
 
     Args:
         model: Any Module; its output for one sample is one Value or a list of them.
-        xs: The batch's inputs, one sequence of numbers per sample.
-        ys: The batch's targets, as the loss wants them (see :data:`LossName`).
+        X: The batch's inputs, one sequence of numbers per sample.
+        y: The batch's targets, as the loss wants them (see :data:`LossName`).
         loss: Which loss.
         l2: The strength of the L2 penalty on ``model.parameters()`` (0 for none).
 
     Returns:
         The objective and the outputs.
     """
-    xs, ys = _check_data(xs, ys, "build_graph")
+    X, y = _check_data(X, y, "build_graph")
     loss = _check_loss(loss)
-    outputs = [_as_list(model(x)) for x in xs]
+    outputs = [_as_list(model(x)) for x in X]
     if loss == "softmax":
-        objective = softmax_cross_entropy(outputs, ys)  # type: ignore[arg-type]
+        objective = softmax_cross_entropy(outputs, y)  # type: ignore[arg-type]
     elif loss == "mse":
-        objective = mse(*_regression_pairs(outputs, ys))
+        objective = mse(*_regression_pairs(outputs, y))
     elif loss == "bce":
-        objective = binary_cross_entropy(_single(outputs, loss), ys)  # type: ignore[arg-type]
+        objective = binary_cross_entropy(_single(outputs, loss), y)  # type: ignore[arg-type]
     else:
-        objective = max_margin(_single(outputs, loss), ys)  # type: ignore[arg-type]
+        objective = max_margin(_single(outputs, loss), y)  # type: ignore[arg-type]
     if l2:
         objective = objective + l2_penalty(model.parameters(), l2)
     return Graph(objective, outputs)
 
 
-def _accuracy(outputs: list[list[Value]], ys: Targets, loss: LossName) -> float | None:
+def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float | None:
     if loss == "mse":
         return None
     if loss == "softmax":
-        return accuracy(outputs, ys)  # type: ignore[arg-type]
-    return binary_accuracy(_single(outputs, loss), ys)  # type: ignore[arg-type]
+        return accuracy(outputs, y)  # type: ignore[arg-type]
+    return binary_accuracy(_single(outputs, loss), y)  # type: ignore[arg-type]
 
 
 class Trainer:
@@ -277,33 +277,33 @@ class Trainer:
         self.progress = progress
         self._rng = random.Random(seed)
 
-    def build_graph(self, xs: Inputs, ys: Targets) -> Graph:
+    def build_graph(self, X: Inputs, y: Targets) -> Graph:
         """The batch's graph for this trainer's model, loss and L2 penalty (:func:`build_graph`)."""
-        return build_graph(self.model, xs, ys, self.loss, self.l2)
+        return build_graph(self.model, X, y, self.loss, self.l2)
 
-    def step(self, xs: Inputs, ys: Targets) -> Graph:
+    def step(self, X: Inputs, y: Targets) -> Graph:
         """One optimisation step on one batch; returns the graph it was computed from.
 
         The graph's numbers are those before the update.
         """
         if self.schedule is not None:
             self.optimizer.lr = self.schedule(self.optimizer.steps)
-        graph = self.build_graph(xs, ys)
+        graph = self.build_graph(X, y)
         # The graph is new, so only the parameters hold gradients from earlier steps.
         self.model.zero_grad()
         graph.loss.backward()
         self.optimizer.step()
         return graph
 
-    def evaluate(self, xs: Inputs, ys: Targets) -> Evaluation:
-        """The model's loss (with the L2 penalty) and accuracy on ``xs``, ``ys``; no update."""
-        graph = self.build_graph(xs, ys)
-        return Evaluation(graph.loss.data, _accuracy(graph.outputs, ys, self.loss))
+    def evaluate(self, X: Inputs, y: Targets) -> Evaluation:
+        """The model's loss (with the L2 penalty) and accuracy on ``X``, ``y``; no update."""
+        graph = self.build_graph(X, y)
+        return Evaluation(graph.loss.data, _accuracy(graph.outputs, y, self.loss))
 
     def fit(
         self,
-        xs: Inputs,
-        ys: Targets,
+        X: Inputs,
+        y: Targets,
         epochs: int,
         *,
         test: tuple[Inputs, Targets] | None = None,
@@ -311,15 +311,15 @@ class Trainer:
         """Train for ``epochs`` epochs and return what was measured.
 
         Args:
-            xs: Training inputs, one sequence of numbers per sample.
-            ys: Training targets (see :data:`LossName`).
+            X: Training inputs, one sequence of numbers per sample.
+            y: Training targets (see :data:`LossName`).
             epochs: How many passes over the training set.
             test: Optional ``(X_test, y_test)`` evaluated after every epoch.
 
         Returns:
             The :class:`History`, one entry per epoch.
         """
-        xs, ys = _check_data(xs, ys, "Trainer.fit")
+        X, y = _check_data(X, y, "Trainer.fit")
         if test is not None:
             _check_data(*test, "Trainer.fit test")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
@@ -329,7 +329,7 @@ class Trainer:
         try:
             for epoch in range(epochs):
                 start = time.perf_counter()
-                loss, right = self._epoch(xs, ys)
+                loss, right = self._epoch(X, y)
                 history.loss.append(loss)
                 if right is not None:
                     history.train_accuracy.append(right)
@@ -351,9 +351,9 @@ class Trainer:
                 bar.close()
         return history
 
-    def _epoch(self, xs: Inputs, ys: Targets) -> tuple[float, float | None]:
+    def _epoch(self, X: Inputs, y: Targets) -> tuple[float, float | None]:
         """One pass over the data; the loss and accuracy averaged over its batches."""
-        n = len(xs)
+        n = len(X)
         size = n if self.batch_size is None else min(self.batch_size, n)
         order = list(range(n))
         if size < n:
@@ -362,8 +362,8 @@ class Trainer:
         total_right = 0.0
         for first in range(0, n, size):
             batch = order[first : first + size]
-            bx = [xs[i] for i in batch]
-            by = [ys[i] for i in batch]
+            bx = [X[i] for i in batch]
+            by = [y[i] for i in batch]
             graph = self.step(bx, by)
             total_loss += graph.loss.data * len(batch)
             right = _accuracy(graph.outputs, by, self.loss)
@@ -401,8 +401,8 @@ def _progress_bar(progress: bool | None, verbose: bool, epochs: int) -> tqdm[Any
 def fit(
     model: Module,
     optimizer: Optimizer,
-    xs: Inputs,
-    ys: Targets,
+    X: Inputs,
+    y: Targets,
     *,
     epochs: int,
     loss: LossName = "max_margin",
@@ -414,15 +414,15 @@ def fit(
     verbose: bool = False,
     progress: bool | None = None,
 ) -> History:
-    """Train ``model`` in one call: ``Trainer(model, optimizer, loss, ...).fit(xs, ys, epochs)``.
+    """Train ``model`` in one call: ``Trainer(model, optimizer, loss, ...).fit(X, y, epochs)``.
 
     The arguments are those of :class:`Trainer` and :meth:`Trainer.fit`.
 
     Example:
         >>> from nn import MLP, SGD, fit
         >>> model = MLP(2, [8, 1], activation="tanh", seed=0)
-        >>> xs, ys = [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1]
-        >>> history = fit(model, SGD(model.parameters(), lr=0.1, momentum=0.9), xs, ys, epochs=100)
+        >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1]
+        >>> history = fit(model, SGD(model.parameters(), lr=0.1, momentum=0.9), X, y, epochs=100)
         >>> history.train_accuracy[-1]
         1.0
     """
@@ -437,4 +437,4 @@ def fit(
         verbose=verbose,
         progress=progress,
     )
-    return trainer.fit(xs, ys, epochs, test=test)
+    return trainer.fit(X, y, epochs, test=test)
