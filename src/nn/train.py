@@ -164,10 +164,12 @@ def _regression_pairs(outputs: list[list[Value]], y: Targets) -> tuple[list[Valu
 def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
     """Run the model on a batch and build its loss: the one place a training graph is made.
 
-    The graph depends only on the model's structure, the batch and the loss, not on the
-    parameters' values (the stable forms of :mod:`nn.losses` choose their shape from the
-    data when built, and stay exact if replayed), so a batch's graph can be built once and
-    replayed after each update.
+    The graph is the same function of the parameters whatever their values when it was built:
+    the only choices made from the numbers (the branch of the binary cross-entropy, the shift
+    of the softmax) are exact identities picked for range, see :mod:`nn.losses`. So a batch's
+    graph can be built once and replayed after each update, rather than rebuilt (though once a
+    logit has moved far from its value at build time, an ``exp`` of the replay may overflow
+    where a rebuilt graph would not).
 
     Args:
         model: Any Module; its output for one sample is one Value or a list of them.
