@@ -91,6 +91,13 @@ def test_accepts_values_and_numbers_mixed() -> None:
     assert a.data == b.data
 
 
+def test_accepts_any_iterable_row() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    expected = model.outputs([1.0, 2.0])[0].data
+    assert model.outputs((1.0, 2.0))[0].data == expected
+    assert model.outputs(iter([1, 2]))[0].data == expected  # type: ignore[arg-type]
+
+
 def test_wrong_input_length_names_the_layer_and_size() -> None:
     with pytest.raises(ValueError, match=r"layer L0 expects 2 inputs, got 3"):
         MLP(2, [3, 1], seed=0)([1.0, 2.0, 3.0])
@@ -100,7 +107,7 @@ def test_wrong_input_length_names_the_layer_and_size() -> None:
         Neuron(2, seed=0)([1.0])
 
 
-@pytest.mark.parametrize("bad", ["ab", 3.0, [1.0, "x"], [1.0, True], [1.0, None]])
+@pytest.mark.parametrize("bad", ["ab", b"ab", 3.0, [1.0, "x"], [1.0, True], [1.0, None]])
 def test_wrong_input_type_is_a_type_error(bad: object) -> None:
     with pytest.raises(TypeError, match="layer L0"):
         MLP(2, [3, 1], seed=0)(bad)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import abc
 import numbers
 import os
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd import Value
@@ -71,18 +71,20 @@ def _resolve_rng(seed: int | None, rng: random.Random | None) -> random.Random |
 
 def _inputs(x: object, nin: int, where: str) -> list[Value | float]:
     """Check one input vector of ``nin`` Values or numbers; say which module and entry is wrong."""
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    # Any iterable will do (a list, a tuple, a numpy row, as micrograd's zip accepts).
+    if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
         raise TypeError(
             f"{where} expects a sequence of {nin} inputs, got {type(x).__name__}: {x!r}"
         )
-    if len(x) != nin:
-        raise ValueError(f"{where} expects {nin} inputs, got {len(x)}")
-    for i, xi in enumerate(x):
+    xs = list(x)
+    if len(xs) != nin:
+        raise ValueError(f"{where} expects {nin} inputs, got {len(xs)}")
+    for i, xi in enumerate(xs):
         if not isinstance(xi, Value) and (isinstance(xi, bool) or not isinstance(xi, numbers.Real)):
             raise TypeError(
                 f"{where}: input {i} must be a Value or a number, got {type(xi).__name__}: {xi!r}"
             )
-    return list(x)
+    return xs
 
 
 def _prefix(name: str) -> str:
