@@ -11,6 +11,7 @@ from nn.losses import (
 )
 from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
 from nn.optim import SGD, Adam, LinearDecay, Optimizer
+from nn.plot import plot_decision_boundary, plot_history
 from nn.serialize import load_model, save_model
 from nn.train import Evaluation, Graph, History, Trainer, build_graph, fit
 
@@ -37,6 +38,8 @@ __all__ = [
     "load_model",
     "max_margin",
     "mse",
+    "plot_decision_boundary",
+    "plot_history",
     "save_model",
     "softmax_cross_entropy",
 ]
