@@ -428,7 +428,7 @@ def test_cli_train_xor_saves_plots_and_predicts_every_corner(
     status, out, err = run(capsys, "train", "xor", "--save", str(model_path), "--plot", str(plots))
     assert (status, err) == (0, "")
     assert out.splitlines()[:3] == [
-        "data: xor, XOR, the 4 corners of the unit square; all used for training",
+        "data: XOR, the 4 corners of the unit square; all used for training",
         "model: MLP(2, [8, 1], activation='tanh'), 33 parameters, seed 0",
         "training: max-margin loss, SGD lr 0.1, momentum 0.9, full batch, 100 epochs",
     ]
@@ -464,8 +464,8 @@ def test_cli_train_iris_reaches_95_percent_on_the_test_set(
     assert status == 0
     lines = out.splitlines()
     assert lines[0] == (
-        "data: iris, Fisher's iris, 150 flowers of 3 species; stratified split: 120 for "
-        "training, 30 for testing; standardised"
+        "data: Fisher's iris, 150 flowers of 3 species, 4 features; stratified split: 120 "
+        "for training, 30 for testing; standardised"
     )
     assert lines[2] == "training: softmax cross-entropy, Adam lr 0.01, batches of 16, 100 epochs"
     test = re.fullmatch(r"test set: loss [\d.e-]+, accuracy ([\d.]+)% \((\d+) of 30\)", lines[-1])

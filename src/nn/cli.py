@@ -147,7 +147,7 @@ RECIPES: Mapping[str, Recipe] = {
     ),
     "iris": Recipe(
         load=_fixed(iris),
-        about="Fisher's iris, 150 flowers of 3 species",
+        about="Fisher's iris, 150 flowers of 3 species, 4 features",
         features=IRIS_FEATURES,
         classes=IRIS_CLASSES,
         hidden=(8,),
@@ -176,7 +176,7 @@ RECIPES: Mapping[str, Recipe] = {
     ),
     "tiny": Recipe(
         load=_fixed(tiny),
-        about="the backprop lecture's 4 samples with targets +1 or -1",
+        about="the backprop lecture's 4 samples of 3 features, targets +1 or -1",
         features=("x1", "x2", "x3"),
         classes=None,
         hidden=(4, 4),
@@ -550,7 +550,7 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
         batch_size=batch,
         seed=seed,
     )
-    print(f"data: {name}, {recipe.about}; {split}")
+    print(f"data: {recipe.about}; {split}")
     print(f"model: {model!r}, {len(model.parameters())} parameters, seed {seed}")
     training = _describe_training(recipe, optimizer_name, lr, recipe.momentum, steps, batch)
     print(f"training: {training}, {epochs} epochs")
