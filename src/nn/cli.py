@@ -498,25 +498,44 @@ def _describe_training(
     return f"{loss}, {_OPTIMIZER_NAMES[optimizer]} {rate}, {batches}"
 
 
+@attrs.frozen
+class _Prepared:
+    """A data set made ready for training: split, standardised, and described in one line."""
+
+    X: list[list[float]]
+    y: list[Any]
+    X_fit: list[list[float]]
+    test: tuple[list[list[float]], list[Any]] | None
+    standardizer: Standardizer | None
+    description: str
+
+
+def _prepare(recipe: Recipe, seed: int) -> _Prepared:
+    """Load the data, hold out the test set and fit the standardiser, as the recipe says."""
+    X, y = recipe.load(seed)
+    test = None
+    if recipe.test_size is None:
+        description = "all used for training"
+    else:
+        X, X_test, y, y_test = train_test_split(X, y, recipe.test_size, seed=seed)
+        test = (X_test, y_test)
+        description = f"stratified split: {len(X)} for training, {len(X_test)} for testing"
+    if not recipe.standardize:
+        return _Prepared(X, y, X, test, None, description)
+    standardizer = Standardizer().fit(X)
+    if test is not None:
+        test = (standardizer.transform(test[0]), test[1])
+    return _Prepared(
+        X, y, standardizer.transform(X), test, standardizer, f"{description}; standardised"
+    )
+
+
 def _train(name: str, args: argparse.Namespace) -> _Run:
     """Train on data set ``name`` with its recipe and the options given; print as it goes."""
     recipe = RECIPES[name]
     seed: int = args.seed
-    X, y = recipe.load(seed)
-    X_test: list[list[float]] | None = None
-    y_test: list[Any] | None = None
-    if recipe.test_size is not None:
-        X, X_test, y, y_test = train_test_split(X, y, recipe.test_size, seed=seed)
-        split = f"stratified split: {len(X)} for training, {len(X_test)} for testing"
-    else:
-        split = "all used for training"
-    standardizer = None
-    X_fit, X_check = X, X_test
-    if recipe.standardize:
-        standardizer = Standardizer().fit(X)
-        X_fit = standardizer.transform(X)
-        X_check = standardizer.transform(X_test) if X_test is not None else None
-        split += "; standardised"
+    data = _prepare(recipe, seed)
+    standardizer = data.standardizer
     n_outputs = len(recipe.classes) if recipe.loss == "softmax" and recipe.classes else 1
     hidden = args.hidden if args.hidden is not None else recipe.hidden
     activation = args.activation or recipe.activation
@@ -537,9 +556,9 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
     lr = args.lr if args.lr is not None else recipe.lr[optimizer_name]
     epochs = args.epochs if args.epochs is not None else recipe.epochs
     batch = args.batch_size if args.batch_size is not None else recipe.batch_size
-    if batch is not None and batch >= len(X):
+    if batch is not None and batch >= len(data.X):
         batch = None
-    steps = epochs * (1 if batch is None else math.ceil(len(X) / batch))
+    steps = epochs * (1 if batch is None else math.ceil(len(data.X) / batch))
     optimizer = _optimizer(optimizer_name, model, lr, recipe.momentum)
     trainer = Trainer(
         model,
@@ -550,18 +569,17 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
         batch_size=batch,
         seed=seed,
     )
-    print(f"data: {recipe.about}; {split}")
+    print(f"data: {recipe.about}; {data.description}")
     print(f"model: {model!r}, {len(model.parameters())} parameters, seed {seed}")
     training = _describe_training(recipe, optimizer_name, lr, recipe.momentum, steps, batch)
     print(f"training: {training}, {epochs} epochs")
-    test = (X_check, y_test) if X_check is not None and y_test is not None else None
     start = time.perf_counter()
-    history = trainer.fit(X_fit, y, epochs, test=test)
+    history = trainer.fit(data.X_fit, data.y, epochs, test=data.test)
     print(f"trained in {time.perf_counter() - start:.1f} s")
-    _report(trainer, "training set", X_fit, y)
-    if test is not None:
-        _report(trainer, "test set", *test)
-    return _Run(name, recipe, model, history, standardizer, X, y)
+    _report(trainer, "training set", data.X_fit, data.y)
+    if data.test is not None:
+        _report(trainer, "test set", *data.test)
+    return _Run(name, recipe, model, history, standardizer, data.X, data.y)
 
 
 def _report(trainer: Trainer, what: str, X: list[list[float]], y: list[Any]) -> None:
