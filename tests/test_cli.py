@@ -92,6 +92,22 @@ def test_cli_module_trains_saves_and_predicts(tmp_path: Path) -> None:
     assert predicted.stdout.splitlines()[-1] == "class: 1"
 
 
+def test_cli_module_stops_quietly_when_the_reader_goes_away(tmp_path: Path) -> None:
+    # As in `opgrad explain ... | head -1`: the pipe is closed long before Python has started.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nn", "explain", LECTURE, *LECTURE_SET],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert err == ""
+
+
 @needs_graphviz
 def test_cli_module_draws_an_expression(tmp_path: Path) -> None:
     result = opgrad("graph", LECTURE, *LECTURE_SET, "--out", "pics/neuron.svg", cwd=tmp_path)
@@ -568,9 +584,21 @@ def test_cli_predict_without_metadata_prints_the_outputs(
     assert out == f"output: {expected[0]:.6g}, {expected[1]:.6g}\n"
 
 
+def test_cli_predict_reads_negative_numbers_as_inputs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    model = MLP(2, [1], seed=0)
+    model.save(tmp_path / "m.json")
+    expected = f"output: {model.outputs([-1e3, -0.5])[0].data:.6g}\n"
+    for inputs in (["-1e3", "-.5"], ["--", "-1e3", "-0.5"]):
+        status, out, _ = run(capsys, "predict", str(tmp_path / "m.json"), *inputs)
+        assert (status, out) == (0, expected)
+
+
 @pytest.mark.parametrize(
     ("inputs", "message"),
     [
+        ([], "the model takes 2 inputs (x1, x2), got 0"),
         (["1"], "the model takes 2 inputs (x1, x2), got 1"),
         (["1", "2", "3"], "the model takes 2 inputs (x1, x2), got 3"),
         (["1", "two"], "input 2 is 'two', not a number"),

@@ -286,11 +286,14 @@ def _parser() -> _Parser:
         "predict",
         help="run a saved model on one input",
         description="Print a saved model's output for one input: the class and raw scores of "
-        "a classifier, the value of a regression. The saved standardiser is applied first. "
-        "Write a negative number in exponent notation after --, as in: predict m.json -- -1e3",
+        "a classifier, the value of a regression. The saved standardiser is applied first.",
     )
     predict.add_argument("model", help="a model file written by 'opgrad train --save'")
-    predict.add_argument("inputs", nargs="+", metavar="X", help="the input's features")
+    # REMAINDER: every word after the model is an input, even -1e3, which argparse would
+    # otherwise take for an option.
+    predict.add_argument(
+        "inputs", nargs=argparse.REMAINDER, metavar="X ...", help="the input's features"
+    )
     predict.set_defaults(run=_predict_command)
 
     graph = commands.add_parser(
@@ -451,6 +454,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (opgrad ... | head): stop quietly. Python would otherwise fail
+        # again flushing stdout at exit, so stdout is pointed at devnull first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return status
 
 
@@ -632,6 +641,8 @@ def _train_command(args: argparse.Namespace) -> int:
 
 
 def _input_numbers(texts: Sequence[str]) -> list[float]:
+    if texts[:1] == ["--"]:  # the usual way to say "no more options", accepted though not needed
+        texts = texts[1:]
     numbers = []
     for i, text in enumerate(texts, start=1):
         try:
