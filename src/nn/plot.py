@@ -26,8 +26,9 @@ __all__ = ["DEFAULT_RESOLUTION", "plot_decision_boundary", "plot_history"]
 DEFAULT_RESOLUTION = 60
 """Grid points per axis for :func:`plot_decision_boundary`.
 
-The model is evaluated once per point with scalar Values: 60 x 60 = 3600 evaluations of
-``MLP(2, [16, 16, 1])`` take about 1.5 s, 100 x 100 about 4 s.
+The model is evaluated once per grid point, with plain floats through scalar Values: for
+``MLP(2, [16, 16, 1])`` the 60 x 60 = 3600 forward passes take about 0.9 s and the whole
+picture about 1.1 s; at 100 x 100 the picture takes about 3 s.
 """
 
 _FORMATS = ("png", "svg")
