@@ -89,10 +89,11 @@ class Value:
 
     # Arithmetic. Each operator names its Operation explicitly; a plain number on either side
     # becomes a constant leaf. Anything else returns NotImplemented, so Python raises its usual
-    # "unsupported operand type(s)" TypeError naming both types.
+    # "unsupported operand type(s)" TypeError naming both types. `type(x) is Value` comes first:
+    # an operator runs once per node built, and that test is the cheapest way past `_operand`.
 
     def __add__(self, other: Value | float) -> Value:
-        right = _operand(other)
+        right = other if type(other) is Value else _operand(other)
         return _apply2(_ADD, self, right) if right is not None else NotImplemented
 
     def __radd__(self, other: float) -> Value:
@@ -100,7 +101,7 @@ class Value:
         return _apply2(_ADD, left, self) if left is not None else NotImplemented
 
     def __sub__(self, other: Value | float) -> Value:
-        right = _operand(other)
+        right = other if type(other) is Value else _operand(other)
         return _apply2(_SUB, self, right) if right is not None else NotImplemented
 
     def __rsub__(self, other: float) -> Value:
@@ -108,7 +109,7 @@ class Value:
         return _apply2(_SUB, left, self) if left is not None else NotImplemented
 
     def __mul__(self, other: Value | float) -> Value:
-        right = _operand(other)
+        right = other if type(other) is Value else _operand(other)
         return _apply2(_MUL, self, right) if right is not None else NotImplemented
 
     def __rmul__(self, other: float) -> Value:
@@ -116,7 +117,7 @@ class Value:
         return _apply2(_MUL, left, self) if left is not None else NotImplemented
 
     def __truediv__(self, other: Value | float) -> Value:
-        right = _operand(other)
+        right = other if type(other) is Value else _operand(other)
         return _apply2(_DIV, self, right) if right is not None else NotImplemented
 
     def __rtruediv__(self, other: float) -> Value:
@@ -181,11 +182,32 @@ def _operand(x: object) -> Value | None:
     """Wrap a number as a constant leaf; None for a type arithmetic does not accept."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, float):
-        return Value(x)
+    if type(x) is float:
+        return _constant(x)
+    if type(x) is int:
+        return _constant(float(x))
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None
-    return Value(float(x))
+    return _constant(float(x))
+
+
+def _constant(data: float) -> Value:
+    """A leaf for a number met in arithmetic (the 2 of ``x * 2``), made without ``__init__``.
+
+    ``data`` is already a float, so ``__init__``'s checks would only cost time, and every
+    ``x * 2.0`` in a loop makes one of these.
+    """
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = ""
+    node.op = None
+    node._p0 = None
+    node._p1 = None
+    return node
+
+
+_new = object.__new__
 
 
 # Imported last: operations build Values, so they import this module, which must exist first.
