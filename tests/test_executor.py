@@ -1,11 +1,14 @@
 import math
+import struct
 import sys
+from typing import ClassVar
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import BackwardStep, GraphExecutor, NonFiniteError, Value
+from autograd import BackwardStep, GraphExecutor, NonFiniteError, Operation, Value
 from strategies import Recipe, build, opgrad_leaf, recipes
 
 
@@ -275,3 +278,81 @@ def test_executor_million_node_chain_forward_and_backward() -> None:
     ex.backward(y)
     assert math.isfinite(x.grad)
     assert x.grad > 0
+
+
+def _reference_order(root: Value) -> list[Value]:
+    """Depth-first post-order, inputs in input order, written recursively for small graphs."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+
+    def visit(node: Value) -> None:
+        seen.add(node)
+        for parent in node.parents:
+            if parent not in seen:
+                visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+@attrs.frozen
+class _Fma(Operation):
+    """f(a, b, c) = a*b + c; an operation of three inputs, whose parents are stored as a tuple."""
+
+    arity: ClassVar[int] = 3
+
+    def forward(self, a: float, b: float, c: float) -> float:
+        return a * b + c
+
+    def local_grads(self, a: float, b: float, c: float, *, output: float) -> tuple[float, ...]:
+        return (b, a, 1.0)
+
+
+@given(recipes(), st.integers(0, 3))
+def test_executor_topological_order_is_the_depth_first_post_order(recipe: Recipe, k: int) -> None:
+    root, leaves = build(recipe, opgrad_leaf)
+    if k:  # an operation of three inputs in the middle of the graph
+        root = _Fma()(root, leaves[k % len(leaves)], root * 2) + leaves[0]
+    assert GraphExecutor().topological_order(root) == _reference_order(root)
+
+
+@given(recipes(), st.lists(st.sampled_from([0.0, -0.0, 2.5, -1.0]), min_size=1, max_size=40))
+def test_executor_backward_adds_exactly_the_pass_of_gradients(
+    recipe: Recipe, start: list[float]
+) -> None:
+    root, _ = build(recipe, opgrad_leaf)
+    ex = GraphExecutor()
+    order = ex.topological_order(root)
+    for node, g in zip(order, start * len(order)):
+        node.grad = g
+    before = [node.grad for node in order]
+    passes = ex.gradients(root, seed=-0.5)
+    ex.backward(root, seed=-0.5)
+    expected = [struct.pack("<d", old + passes[node]) for node, old in zip(order, before)]
+    assert [struct.pack("<d", node.grad) for node in order] == expected
+
+
+@attrs.frozen
+class _Kink(Operation):
+    """f(x) = |x|, whose local_grads refuses x = 0."""
+
+    def forward(self, x: float) -> float:
+        return abs(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        if x == 0.0:
+            raise ValueError("|x| has no derivative at 0")
+        return (1.0 if x > 0 else -1.0,)
+
+
+def test_executor_backward_failure_leaves_every_grad_as_it_was() -> None:
+    x = Value(0.0, "x")
+    x.grad = 2.0
+    h = _Kink()(x)
+    h.label = "h"
+    z = h * x + x
+    z.grad = -1.0
+    with pytest.raises(ValueError, match="local_grads failed at node 'h' = _Kink"):
+        GraphExecutor().backward(z)
+    assert (x.grad, h.grad, z.grad) == (2.0, 0.0, -1.0)

@@ -12,6 +12,7 @@ from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.operation import Operation
+    from autograd.plan import Plan
 
 __all__ = ["BackwardStep", "GraphExecutor", "NonFiniteError"]
 
@@ -82,6 +83,70 @@ def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
     return grads
 
 
+def _next_input(
+    inputs: tuple[Value, ...], visited: set[Value], emit: Callable[[Value], None]
+) -> Value | None:
+    """The first unvisited non-leaf of ``inputs``, or None once every input has been visited.
+
+    The non-leaf returned is marked visited; so are the unvisited leaves met before it, which
+    are emitted on the way.
+    """
+    for node in inputs:
+        if node not in visited:
+            visited.add(node)
+            if node.op is not None:
+                return node
+            emit(node)
+    return None
+
+
+def _backward_into_grads(order: list[Value], seed: float) -> None:
+    """One backward pass over ``order`` (root last), added into every node's ``grad``.
+
+    The pass accumulates in the nodes' ``grad`` slots, which is much cheaper than a dict keyed
+    by node. To end with exactly ``old + pass`` -- the numbers of :meth:`GraphExecutor.gradients`
+    added into ``grad`` -- the old values are set aside and the slots zeroed first, then the old
+    values are added back. Zeroed slots make each sum start as ``0.0 + first contribution``,
+    as the dict's ``get(node, 0.0) + ...`` does; a pass started that way is never -0.0, so an
+    old value of 0.0 or -0.0 needs no adding back. Only the root's pass, the seed, may be -0.0.
+    """
+    olds = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root = order[-1]
+    root.grad = seed
+    node = root
+    try:
+        for node in reversed(order):
+            op = node.op
+            if op is None:
+                continue
+            g = node.grad
+            a = node._p0
+            b = node._p1
+            if b is not None:
+                da, db = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                a.grad += da * g  # type: ignore[union-attr]
+                b.grad += db * g
+            elif type(a) is Value:
+                (da,) = op.local_grads(a.data, output=node.data)
+                a.grad += da * g
+            else:
+                for p, d in zip(node.parents, _local_grads(op, node), strict=True):
+                    p.grad += d * g
+    except (ArithmeticError, ValueError, TypeError) as error:
+        for n, old in zip(order, olds):
+            n.grad = old
+        # The fast path skipped the checks; redo this node carefully to say what went wrong.
+        _local_grads(node.op, node)  # type: ignore[arg-type]
+        raise type(error)(f"backward failed at {_where(node)}: {error}") from error
+    if any(olds):
+        for n, old in zip(order, olds):
+            if old:
+                n.grad = old + n.grad
+    root.grad = olds[-1] + seed  # the root's pass is the seed, which may be -0.0
+
+
 @attrs.frozen
 class GraphExecutor:
     """Runs a graph: in topological order forwards, in reverse order backwards.
@@ -112,32 +177,55 @@ class GraphExecutor:
     observer: BackwardObserver | None = None
 
     def topological_order(self, root: Value) -> list[Value]:
-        """Every node reachable from ``root``, each after all of its parents, ``root`` last."""
+        """Every node reachable from ``root``, each after all of its parents, ``root`` last.
+
+        The order is a depth-first post-order that visits inputs in input order, so it is the
+        same on every call for the same graph.
+        """
         if not isinstance(root, Value):
             raise TypeError(f"root must be a Value, got {type(root).__name__}: {root!r}")
+        if root.op is None:
+            return [root]
+        # The walk keeps the node it is working on in a local and its unfinished descendants'
+        # path on a stack; when it returns to a node it re-tests that node's first input, which
+        # costs a set lookup but saves keeping an iterator or an index per node. A leaf is
+        # emitted as soon as it is seen: it has nothing to wait for.
         order: list[Value] = []
         emit = order.append
-        if root.op is None:
-            emit(root)
-            return order
         visited = {root}
         mark = visited.add
-        nodes = [root]
-        iters = [iter(root.parents)]
-        while nodes:
-            for parent in iters[-1]:
-                if parent not in visited:
-                    mark(parent)
-                    if parent.op is None:
-                        emit(parent)  # a leaf has nothing to wait for
+        stack: list[Value] = []
+        push = stack.append
+        pop = stack.pop
+        node = root
+        while True:
+            first = node._p0
+            if first not in visited:
+                if type(first) is tuple:  # an operation of more than two inputs
+                    descend = _next_input(first, visited, emit)
+                    if descend is not None:
+                        push(node)
+                        node = descend
                         continue
-                    nodes.append(parent)
-                    iters.append(iter(parent.parents))
-                    break
-            else:
-                iters.pop()
-                emit(nodes.pop())
-        return order
+                else:
+                    mark(first)  # type: ignore[arg-type]
+                    if first.op is not None:  # type: ignore[union-attr]
+                        push(node)
+                        node = first  # type: ignore[assignment]
+                        continue
+                    emit(first)  # type: ignore[arg-type]
+            second = node._p1
+            if second is not None and second not in visited:
+                mark(second)
+                if second.op is not None:
+                    push(node)
+                    node = second
+                    continue
+                emit(second)
+            emit(node)
+            if not stack:
+                return order
+            node = pop()
 
     def gradients(self, root: Value, seed: float = 1.0) -> dict[Value, float]:
         """One backward pass: d(root)/d(node) times ``seed`` for every node, without storing it.
@@ -204,10 +292,26 @@ class GraphExecutor:
         """Add d(root)/d(node) (times ``seed``) into ``grad`` of every node of the graph.
 
         Each call runs its own pass and adds it: calling it twice adds exactly twice the
-        gradient. Zero the gradients between training steps.
+        gradient. Zero the gradients between training steps. The numbers are bit for bit those
+        of :meth:`gradients` added into ``grad``.
         """
-        for node, g in self.gradients(root, seed).items():
-            node.grad += g
+        order = self.topological_order(root)
+        if self.check_finite or self.observer is not None:
+            for node, g in self._careful_gradients(order, float(seed)).items():
+                node.grad += g
+            return
+        _backward_into_grads(order, float(seed))
+
+    def compile(self, root: Value) -> Plan:
+        """Compile the graph that ends at ``root`` into a :class:`~autograd.Plan` for replay.
+
+        The plan runs this executor's forward and backward passes with the same numbers, bit
+        for bit, without building nodes or sorting the graph again: compile once, then call
+        ``plan.forward()`` and ``plan.backward()`` every training step.
+        """
+        from autograd.plan import Plan
+
+        return Plan(root, self)
 
     def zero_grad(self, root: Value) -> None:
         """Set ``grad`` to 0.0 on every node of the graph."""
