@@ -6,6 +6,7 @@ from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numeri
 from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
 from autograd.parse import ExpressionError, parse_assignments, parse_expression
+from autograd.plan import Plan
 from autograd.value import Value
 from autograd.viz import GraphvizNotFoundError, animate_backward, render, to_dot
 
@@ -25,6 +26,7 @@ __all__ = [
     "Neg",
     "NonFiniteError",
     "Operation",
+    "Plan",
     "Pow",
     "Power",
     "ReLU",

@@ -1,0 +1,452 @@
+"""Plan: a graph compiled once into a flat table of steps, replayed without building nodes."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh
+from autograd.value import Value
+
+if TYPE_CHECKING:
+    from autograd.executor import GraphExecutor
+    from autograd.operation import Operation
+
+__all__ = ["Plan"]
+
+# What a step does. The built-in operations are carried out by the replay loops themselves;
+# the others (a user's Operation, Power, Pow by a fractional exponent) are called.
+_MUL, _ADD, _SUB, _NEG, _DIV, _TANH, _RELU, _EXP, _LOG, _SIGMOID, _POW = range(11)
+_CALL1, _CALL2, _CALLN = 11, 12, 13
+
+_KINDS: dict[type[Operation], int] = {
+    Mul: _MUL,
+    Add: _ADD,
+    Sub: _SUB,
+    Neg: _NEG,
+    Div: _DIV,
+    Tanh: _TANH,
+    ReLU: _RELU,
+    Exp: _EXP,
+    Log: _LOG,
+    Sigmoid: _SIGMOID,
+}
+
+# How the listing writes each built-in step, as Python: {a} and {b} are the inputs' data, {o}
+# the node's data, {g} its gradient. These are the expressions the replay loops evaluate.
+_FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
+    _MUL: ("{a} * {b}", ("{b} * {g}", "{a} * {g}")),
+    _ADD: ("{a} + {b}", ("{g}", "{g}")),
+    _SUB: ("{a} - {b}", ("{g}", "-1.0 * {g}")),
+    _NEG: ("-{a}", ("-1.0 * {g}",)),
+    _DIV: ("{a} / {b}", ("1.0 / {b} * {g}", "-{o} / {b} * {g}")),
+    _TANH: ("tanh({a})", ("(1.0 - {o} * {o}) * {g}",)),
+    _RELU: ("{a} if {a} > 0.0 else 0.0", ("{g} if {a} > 0.0 else 0.0 * {g}",)),
+    _EXP: ("exp({a})", ("{o} * {g}",)),
+    _LOG: ("log({a})", ("1.0 / {a} * {g}",)),
+    _SIGMOID: (
+        "1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else (z := exp({a})) / (1.0 + z)",
+        ("{o} * (1.0 - {o}) * {g}",),
+    ),
+}
+
+# A step: (node index, kind, first input's index, last input's index).
+_Step = tuple[int, int, int, int]
+
+
+def _whole_exponent(op: Operation) -> bool:
+    """Whether a Pow's exponent is a whole number given as int or float.
+
+    For those Python's ``x ** k`` raises exactly where Pow.forward does (0 to a negative power)
+    and is real for a negative x, so the replay loop can compute it; a fractional exponent needs
+    Pow's own domain check, so such a step calls the op.
+    """
+    k = op.exponent  # type: ignore[attr-defined]
+    return type(k) in (int, float) and float(k).is_integer()
+
+
+def _pow_grad(x: float, k: float) -> float:
+    """Pow(k).local_grads(x), written out: the same operations, without the call and the tuple."""
+    if x == 0.0 and k < 1:
+        return 0.0 if k == 0 else math.inf
+    slope: float = k * x ** (k - 1)
+    return slope
+
+
+class Plan:
+    """A graph compiled for replay: its nodes numbered once, its passes run from a flat table.
+
+    Made by :meth:`GraphExecutor.compile <autograd.GraphExecutor.compile>`. Compiling sorts the
+    graph once and writes one step per node -- what to compute and from which node numbers --
+    into a flat list. :meth:`forward` and :meth:`backward` then run that list with the nodes'
+    numbers held in plain lists: no Value is built, nothing is sorted, nothing is hashed.
+    Built-in operations are computed by the replay loop itself; any other
+    :class:`~autograd.Operation` is called through its ``forward`` and ``local_grads``.
+
+    The numbers are bit for bit those of eager execution: each step performs the float
+    operations of its op's ``forward`` and ``local_grads`` and the executor's ``local * upstream``,
+    and gradients are summed in the order of :meth:`GraphExecutor.gradients
+    <autograd.GraphExecutor.gradients>`. :meth:`listing` shows the steps as straight-line Python.
+
+    The leaves' ``data`` may change between steps: that is the point, a training loop updates
+    its parameters and replays. The structure may not: a plan keeps the operation and inputs
+    each node had when it was compiled, so after building a graph of another shape (another
+    batch size, another model), compile that graph.
+
+    If a step fails (a domain error such as ``log`` of a negative number, or an operation
+    breaking its contract), the plan runs the pass eagerly, which raises the error eager
+    execution raises, naming the operation and its inputs; the nodes then hold the data eager
+    execution computed. A plan compiled by an executor with ``check_finite`` or an ``observer``
+    always runs that executor's careful passes: same numbers, same checks and reports, no
+    speed-up.
+
+    Example:
+        >>> from autograd import GraphExecutor, Value
+        >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
+        >>> y = (w * x).tanh()
+        >>> y.label = "y"
+        >>> plan = GraphExecutor().compile(y)
+        >>> w.data = 0.5
+        >>> round(plan.forward(), 6)
+        0.905148
+        >>> plan.backward()
+        >>> round(w.grad, 6)
+        0.54212
+        >>> print(plan.listing())
+        # Plan of 4 nodes (2 leaves) for root 'y'. d[i]: node i's data, g[i]: its gradient.
+        def forward(d, leaves):
+            d[0] = float(leaves[0].data)  # w
+            d[1] = float(leaves[1].data)  # x
+            d[2] = d[0] * d[1]
+            d[3] = tanh(d[2])  # y
+        def backward(d, g):  # g starts as zeros, then g[3] = seed
+            g[2] += (1.0 - d[3] * d[3]) * g[3]
+            g[0] += d[1] * g[2]  # w
+            g[1] += d[0] * g[2]  # x
+    """
+
+    __slots__ = ("_calls", "_data", "_executor", "_leaves", "_order", "_reversed", "_steps")
+
+    def __init__(self, root: Value, executor: GraphExecutor) -> None:
+        """Compile the graph that ends at ``root`` for ``executor`` (see the class docstring)."""
+        order = executor.topological_order(root)
+        index = {node: i for i, node in enumerate(order)}
+        steps: list[_Step] = []
+        leaves: list[tuple[int, Value]] = []
+        # What the called steps call: Pow's exponent, or an op's bound methods and input numbers.
+        calls: dict[int, Any] = {}
+        for i, node in enumerate(order):
+            op = node.op
+            if op is None:
+                leaves.append((i, node))
+                continue
+            first = node._p0
+            second = node._p1
+            kind = _KINDS.get(type(op), -1)
+            if type(first) is tuple:
+                kind = _CALLN
+                calls[i] = (op.forward, op.local_grads, tuple(index[p] for p in first))
+                steps.append((i, kind, -1, -1))
+                continue
+            a = index[first]  # type: ignore[index]
+            b = a if second is None else index[second]
+            if kind < 0:
+                if type(op) is Pow and _whole_exponent(op):
+                    kind = _POW
+                    calls[i] = op.exponent
+                else:
+                    kind = _CALL1 if second is None else _CALL2
+                    calls[i] = (op.forward, op.local_grads)
+            steps.append((i, kind, a, b))
+        self._executor = executor
+        self._order = order
+        self._steps = steps
+        self._reversed = steps[::-1]
+        self._leaves = leaves
+        self._calls = calls
+        self._data = [node.data for node in order]
+
+    @property
+    def root(self) -> Value:
+        """The node the plan computes: the last of :attr:`nodes`."""
+        return self._order[-1]
+
+    @property
+    def nodes(self) -> tuple[Value, ...]:
+        """Every node of the graph in topological order; node i is d[i] in the listing."""
+        return tuple(self._order)
+
+    @property
+    def leaves(self) -> tuple[Value, ...]:
+        """The leaves, whose ``data`` a forward pass reads and whose ``grad`` backward adds to."""
+        return tuple(leaf for _, leaf in self._leaves)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __repr__(self) -> str:
+        return (
+            f"Plan({len(self._order)} nodes, {len(self._leaves)} leaves, {_root_name(self.root)})"
+        )
+
+    def forward(self, *, all_nodes: bool = False) -> float:
+        """Recompute every node from the leaves' current ``data``; return the root's data.
+
+        The root's ``data`` is updated. The other nodes keep the ``data`` they had unless
+        ``all_nodes`` is true: the plan holds its own copy of every number, which is all that
+        :meth:`backward` needs, and writing an attribute per node would cost about a third of
+        the pass. Pass ``all_nodes=True`` before reading, drawing or eagerly differentiating
+        the graph's inner nodes.
+
+        Args:
+            all_nodes: Also write every inner node's ``data``.
+
+        Returns:
+            The root's new data.
+        """
+        order = self._order
+        data = self._data
+        if self._careful():
+            self._executor.forward(order[-1])
+            data[:] = [node.data for node in order]
+            return data[-1]
+        try:
+            _forward(data, self._steps, self._leaves, self._calls)
+        except (ArithmeticError, ValueError, TypeError):
+            self._executor.forward(order[-1])  # raises what eager execution raises
+            data[:] = [node.data for node in order]
+        order[-1].data = data[-1]
+        if all_nodes:
+            for node, value in zip(order, data):
+                if node.op is not None:
+                    node.data = value
+        return data[-1]
+
+    def backward(self, seed: float = 1.0, *, all_nodes: bool = False) -> None:
+        """Add d(root)/d(leaf), times ``seed``, into ``grad`` of every leaf.
+
+        Uses the numbers of the last :meth:`forward` (before any, those the graph had when it
+        was compiled). Like eager backward, each call adds one whole pass to what ``grad``
+        held, bit for bit ``grad += GraphExecutor().gradients(root, seed)[leaf]``: zero the
+        gradients between training steps.
+
+        Args:
+            seed: d(root)/d(root), the gradient the pass starts from.
+            all_nodes: Add into every node's ``grad``, not only the leaves'.
+        """
+        order = self._order
+        if self._careful():
+            grads = self._eager_gradients(seed)
+        else:
+            grads = [0.0] * len(order)
+            grads[-1] = float(seed)
+            try:
+                _backward(self._data, grads, self._reversed, self._calls)
+            except (ArithmeticError, ValueError, TypeError):
+                grads = self._eager_gradients(seed)  # raises what eager execution raises
+        if all_nodes:
+            for node, g in zip(order, grads):
+                node.grad += g
+        else:
+            for i, leaf in self._leaves:
+                leaf.grad += grads[i]
+
+    def listing(self) -> str:
+        """The plan's steps as straight-line Python: one line per node forward, one per input back.
+
+        ``d[i]`` is node i's data and ``g[i]`` its gradient, nodes numbered in topological
+        order (see :attr:`nodes`); a comment gives the label of the node a line writes, where
+        it has one. Built-in steps are written as the arithmetic the replay loop does; other
+        operations as calls to ``op0``, ``op1``, ... named in the header. Written on each call:
+        a plan of a million nodes gives a listing of about fifty megabytes.
+        """
+        return "\n".join(self._listing_lines())
+
+    def _listing_lines(self) -> Iterator[str]:
+        order = self._order
+        steps = {step[0]: step for step in self._steps}
+        names: dict[int, str] = {}  # id(op) -> name, for the operations steps call
+        size = f"{len(order)} nodes ({len(self._leaves)} leaves)"
+        legend = "d[i]: node i's data, g[i]: its gradient"
+        yield f"# Plan of {size} for {_root_name(self.root)}. {legend}."
+        for i, kind, _, _ in self._steps:
+            op = order[i].op
+            if kind >= _CALL1 and id(op) not in names:
+                names[id(op)] = f"op{len(names)}"
+                yield f"# {names[id(op)]} = {op!r}"
+
+        def note(i: int) -> str:
+            label = order[i].label
+            return f"  # {label}" if label else ""
+
+        def inputs(i: int) -> tuple[int, ...]:
+            _, kind, a, b = steps[i]
+            if kind == _CALLN:
+                found: tuple[int, ...] = self._calls[i][2]
+                return found
+            return (a,) if order[i]._p1 is None else (a, b)
+
+        yield "def forward(d, leaves):"
+        leaf = 0
+        for i, node in enumerate(order):
+            if node.op is None:
+                yield f"    d[{i}] = float(leaves[{leaf}].data){note(i)}"
+                leaf += 1
+                continue
+            args = [f"d[{p}]" for p in inputs(i)]
+            form = self._form(i)
+            if form is None:
+                call = f"{names[id(node.op)]}.forward({', '.join(args)})"
+                yield f"    d[{i}] = float({call}){note(i)}"
+            else:
+                yield f"    d[{i}] = {form[0].format(a=args[0], b=args[-1])}{note(i)}"
+        yield f"def backward(d, g):  # g starts as zeros, then g[{len(order) - 1}] = seed"
+        for i, _, _, _ in self._reversed:
+            parents = inputs(i)
+            args = [f"d[{p}]" for p in parents]
+            form = self._form(i)
+            if form is None:
+                locals_ = [f"d{k}" for k in range(len(parents))]
+                call = (
+                    f"{names[id(order[i].op)]}.local_grads({', '.join([*args, f'output=d[{i}]'])})"
+                )
+                yield f"    {', '.join(locals_)}{',' if len(locals_) == 1 else ''} = {call}"
+                terms = [f"{local} * g[{i}]" for local in locals_]
+            else:
+                values = {"a": args[0], "b": args[-1], "o": f"d[{i}]", "g": f"g[{i}]"}
+                terms = [template.format(**values) for template in form[1]]
+            for p, term in zip(parents, terms):
+                yield f"    g[{p}] += {term}{note(p)}"
+
+    def _form(self, i: int) -> tuple[str, tuple[str, ...]] | None:
+        """How the listing writes node i's step; None for a step that calls its op."""
+        op = self._order[i].op
+        kind = _KINDS.get(type(op), -1)  # type: ignore[arg-type]
+        if kind >= 0:
+            return _FORMS[kind]
+        if i in self._calls and type(op) is Pow and _whole_exponent(op):
+            k = op.exponent
+            slope = f"{k!r} * {{a}} ** {k - 1!r}"
+            if k < 1:  # Pow.local_grads special-cases x == 0.0 for these exponents
+                slope = f"({slope} if {{a}} != 0.0 else {'0.0' if k == 0 else 'inf'})"
+            return f"{{a}} ** {k!r}", (f"{slope} * {{g}}",)
+        return None
+
+    def _careful(self) -> bool:
+        executor = self._executor
+        return executor.check_finite or executor.observer is not None
+
+    def _eager_gradients(self, seed: float) -> list[float]:
+        """The executor's backward pass, on nodes given the plan's current numbers."""
+        order = self._order
+        for node, value in zip(order, self._data):
+            if node.op is not None:
+                node.data = value
+        found = self._executor.gradients(order[-1], seed)
+        return [found[node] for node in order]
+
+
+def _root_name(root: Value) -> str:
+    return f"root {root.label!r}" if root.label else "an unlabelled root"
+
+
+def _forward(
+    data: list[float],
+    steps: list[_Step],
+    leaves: list[tuple[int, Value]],
+    calls: dict[int, Any],
+) -> None:
+    """One forward pass over the step table, in place in ``data``."""
+    tanh = math.tanh
+    exp = math.exp
+    log = math.log
+    for i, leaf in leaves:
+        data[i] = float(leaf.data)
+    for i, kind, a, b in steps:
+        if kind == _MUL:
+            data[i] = data[a] * data[b]
+        elif kind == _ADD:
+            data[i] = data[a] + data[b]
+        elif kind == _RELU:
+            x = data[a]
+            data[i] = x if x > 0.0 else 0.0
+        elif kind == _TANH:
+            data[i] = tanh(data[a])
+        elif kind == _SUB:
+            data[i] = data[a] - data[b]
+        elif kind == _POW:
+            data[i] = data[a] ** calls[i]
+        elif kind == _SIGMOID:
+            x = data[a]
+            if x >= 0.0:
+                data[i] = 1.0 / (1.0 + exp(-x))
+            else:
+                z = exp(x)
+                data[i] = z / (1.0 + z)
+        elif kind == _EXP:
+            data[i] = exp(data[a])
+        elif kind == _LOG:
+            data[i] = log(data[a])
+        elif kind == _DIV:
+            data[i] = data[a] / data[b]
+        elif kind == _NEG:
+            data[i] = -data[a]
+        elif kind == _CALL1:
+            data[i] = float(calls[i][0](data[a]))
+        elif kind == _CALL2:
+            data[i] = float(calls[i][0](data[a], data[b]))
+        else:
+            function, _, inputs = calls[i]
+            data[i] = float(function(*[data[p] for p in inputs]))
+
+
+def _backward(
+    data: list[float], grads: list[float], steps: list[_Step], calls: dict[int, Any]
+) -> None:
+    """One backward pass over the step table in reverse, adding into ``grads``."""
+    for i, kind, a, b in steps:
+        g = grads[i]
+        if kind == _MUL:
+            grads[a] += data[b] * g
+            grads[b] += data[a] * g
+        elif kind == _ADD:
+            grads[a] += g
+            grads[b] += g
+        elif kind == _RELU:
+            grads[a] += g if data[a] > 0.0 else 0.0 * g
+        elif kind == _TANH:
+            out = data[i]
+            grads[a] += (1.0 - out * out) * g
+        elif kind == _SUB:
+            grads[a] += g
+            grads[b] += -1.0 * g
+        elif kind == _POW:
+            grads[a] += _pow_grad(data[a], calls[i]) * g
+        elif kind == _SIGMOID:
+            out = data[i]
+            grads[a] += out * (1.0 - out) * g
+        elif kind == _EXP:
+            grads[a] += data[i] * g
+        elif kind == _LOG:
+            grads[a] += 1.0 / data[a] * g
+        elif kind == _DIV:
+            y = data[b]
+            grads[a] += 1.0 / y * g
+            grads[b] += -data[i] / y * g
+        elif kind == _NEG:
+            grads[a] += -1.0 * g
+        elif kind == _CALL1:
+            (da,) = calls[i][1](data[a], output=data[i])
+            grads[a] += da * g
+        elif kind == _CALL2:
+            da, db = calls[i][1](data[a], data[b], output=data[i])
+            grads[a] += da * g
+            grads[b] += db * g
+        else:
+            _, local_grads, inputs = calls[i]
+            locals_ = local_grads(*[data[p] for p in inputs], output=data[i])
+            if type(locals_) is not tuple or len(locals_) != len(inputs):
+                raise TypeError("local_grads broke its contract")  # eager reports it in full
+            for p, d in zip(inputs, locals_):
+                grads[p] += d * g
