@@ -19,6 +19,8 @@ __all__ = ["Plan"]
 # the others (a user's Operation, Power, Pow by a fractional exponent) are called.
 _MUL, _ADD, _SUB, _NEG, _DIV, _TANH, _RELU, _EXP, _LOG, _SIGMOID, _POW = range(11)
 _CALL1, _CALL2, _CALLN = 11, 12, 13
+_ADD1 = 14  # backward only: an Add one of whose inputs reads its gradient in place (see below)
+_BINARY = frozenset({_MUL, _ADD, _SUB, _DIV, _CALL2})
 
 _KINDS: dict[type[Operation], int] = {
     Mul: _MUL,
@@ -53,6 +55,8 @@ _FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
 
 # A step: (node index, kind, first input's index, last input's index).
 _Step = tuple[int, int, int, int]
+# A backward step: the same, and where the node's gradient is read.
+_BackStep = tuple[int, int, int, int, int]
 
 
 def _whole_exponent(op: Operation) -> bool:
@@ -126,7 +130,17 @@ class Plan:
             g[1] += d[0] * g[2]  # x
     """
 
-    __slots__ = ("_calls", "_data", "_executor", "_leaves", "_order", "_reversed", "_steps")
+    __slots__ = (
+        "_backward",
+        "_calls",
+        "_data",
+        "_executor",
+        "_leaf_sources",
+        "_leaves",
+        "_order",
+        "_sources",
+        "_steps",
+    )
 
     def __init__(self, root: Value, executor: GraphExecutor) -> None:
         """Compile the graph that ends at ``root`` for ``executor`` (see the class docstring)."""
@@ -162,10 +176,11 @@ class Plan:
         self._executor = executor
         self._order = order
         self._steps = steps
-        self._reversed = steps[::-1]
         self._leaves = leaves
         self._calls = calls
         self._data = [node.data for node in order]
+        self._backward, self._sources = _backward_table(steps, len(order), calls)
+        self._leaf_sources = [(self._sources[i], leaf) for i, leaf in leaves]
 
     @property
     def root(self) -> Value:
@@ -236,20 +251,25 @@ class Plan:
             all_nodes: Add into every node's ``grad``, not only the leaves'.
         """
         order = self._order
+        sources: list[int] | None = None
         if self._careful():
             grads = self._eager_gradients(seed)
         else:
             grads = [0.0] * len(order)
             grads[-1] = float(seed)
             try:
-                _backward(self._data, grads, self._reversed, self._calls)
+                _backward(self._data, grads, self._backward, self._calls)
+                sources = self._sources
             except (ArithmeticError, ValueError, TypeError):
                 grads = self._eager_gradients(seed)  # raises what eager execution raises
         if all_nodes:
-            for node, g in zip(order, grads):
-                node.grad += g
-        else:
+            for node, i in zip(order, sources or range(len(order))):
+                node.grad += grads[i]
+        elif sources is None:
             for i, leaf in self._leaves:
+                leaf.grad += grads[i]
+        else:
+            for i, leaf in self._leaf_sources:
                 leaf.grad += grads[i]
 
     def listing(self) -> str:
@@ -258,8 +278,11 @@ class Plan:
         ``d[i]`` is node i's data and ``g[i]`` its gradient, nodes numbered in topological
         order (see :attr:`nodes`); a comment gives the label of the node a line writes, where
         it has one. Built-in steps are written as the arithmetic the replay loop does; other
-        operations as calls to ``op0``, ``op1``, ... named in the header. Written on each call:
-        a plan of a million nodes gives a listing of about fifty megabytes.
+        operations as calls to ``op0``, ``op1``, ... named in the header. Run as Python, it gives
+        the plan's numbers. (The replay loop itself skips the lines ``g[j] += g[i]`` that copy an
+        Add's gradient into an input used nowhere else, reading that gradient where it is: the
+        same number, bit for bit.) Written afresh on each call: for a million nodes, tens of
+        megabytes.
         """
         return "\n".join(self._listing_lines())
 
@@ -302,7 +325,7 @@ class Plan:
             else:
                 yield f"    d[{i}] = {form[0].format(a=args[0], b=args[-1])}{note(i)}"
         yield f"def backward(d, g):  # g starts as zeros, then g[{len(order) - 1}] = seed"
-        for i, _, _, _ in self._reversed:
+        for i, _, _, _ in reversed(self._steps):
             parents = inputs(i)
             args = [f"d[{p}]" for p in parents]
             form = self._form(i)
@@ -401,20 +424,65 @@ def _forward(
             data[i] = float(function(*[data[p] for p in inputs]))
 
 
-def _backward(
-    data: list[float], grads: list[float], steps: list[_Step], calls: dict[int, Any]
-) -> None:
-    """One backward pass over the step table in reverse, adding into ``grads``."""
+def _backward_table(
+    steps: list[_Step], size: int, calls: dict[int, Any]
+) -> tuple[list[_BackStep], list[int]]:
+    """The backward steps, in the order they run, and where each node's gradient ends up.
+
+    A node used by exactly one Add (or as the first input of one Sub), other than the root,
+    receives exactly one contribution, ``0.0 + g`` with g the Add's gradient -- which is g, bit
+    for bit, since a gradient summed from 0.0 is never -0.0 (only the root's, the seed, can be).
+    So instead of copying g into it, such a node's gradient is read where g is: ``sources[i]``
+    is the index at which node i's gradient is found after the pass. In a neuron's sum of
+    products this removes every Add from the backward pass.
+    """
+    uses = [0] * size
     for i, kind, a, b in steps:
-        g = grads[i]
+        if kind == _CALLN:
+            for p in calls[i][2]:
+                uses[p] += 1
+        else:
+            uses[a] += 1
+            if kind in _BINARY:
+                uses[b] += 1
+    root = size - 1
+    sources = list(range(size))
+    table: list[_BackStep] = []
+    for i, kind, a, b in reversed(steps):
+        source = sources[i]
+        if kind == _ADD and i != root:
+            in_place = [p for p in (a, b) if uses[p] == 1]
+            for p in in_place:
+                sources[p] = source
+            kept = [p for p in (a, b) if uses[p] != 1]
+            if len(kept) == 2:
+                table.append((i, _ADD, a, b, source))
+            elif kept:
+                table.append((i, _ADD1, kept[0], kept[0], source))
+        elif kind == _SUB and i != root and uses[a] == 1:
+            sources[a] = source
+            table.append((i, _NEG, b, b, source))  # b receives -1.0 * g, as from a Neg
+        else:
+            table.append((i, kind, a, b, source))
+    return table, sources
+
+
+def _backward(
+    data: list[float], grads: list[float], steps: list[_BackStep], calls: dict[int, Any]
+) -> None:
+    """One backward pass over the backward table, adding into ``grads``."""
+    for i, kind, a, b, source in steps:
+        g = grads[source]
         if kind == _MUL:
             grads[a] += data[b] * g
             grads[b] += data[a] * g
+        elif kind == _ADD1:
+            grads[a] += g
+        elif kind == _RELU:
+            grads[a] += g if data[a] > 0.0 else 0.0 * g
         elif kind == _ADD:
             grads[a] += g
             grads[b] += g
-        elif kind == _RELU:
-            grads[a] += g if data[a] > 0.0 else 0.0 * g
         elif kind == _TANH:
             out = data[i]
             grads[a] += (1.0 - out * out) * g
