@@ -1,0 +1,35 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parent.parent / "benchmarks" / "run.py"
+
+
+def test_benchmarks_quick_run_reports_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    results = json.loads(out.read_text())
+    engines = results["training_step"]["engines"]
+    assert {"micrograd", "opgrad eager", "opgrad compiled"} <= set(engines)
+    for row in engines.values():
+        assert row["on"] > 0
+        assert row["off"] > 0
+    # Every engine trains the same model on the same data: the same losses, step by step.
+    losses = results["training_step"]["losses"]
+    for name, seen in losses.items():
+        assert seen == pytest.approx(losses["micrograd"], rel=1e-9), name
+    assert losses["opgrad compiled"] == losses["opgrad eager"]
+    assert results["deepest_chain"]["opgrad_survives"]
+    assert results["deepest_chain"]["micrograd_deepest"] < 1000
+    assert len(results["targets"]) == 7
+    assert "Targets" in run.stdout
