@@ -53,10 +53,10 @@ _FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-# A step: (node index, kind, first input's index, last input's index).
-_Step = tuple[int, int, int, int]
-# A backward step: the same, and where the node's gradient is read.
-_BackStep = tuple[int, int, int, int, int]
+# A step: (node index, kind, first input's index, last input's index, where backward reads the
+# node's gradient). The forward pass ignores the last field; a backward step that differs from
+# no forward step is the same tuple object, which saves the memory of a second table.
+_Step = tuple[int, int, int, int, int]
 
 
 def _whole_exponent(op: Operation) -> bool:
@@ -161,7 +161,7 @@ class Plan:
             if type(first) is tuple:
                 kind = _CALLN
                 calls[i] = (op.forward, op.local_grads, tuple(index[p] for p in first))
-                steps.append((i, kind, -1, -1))
+                steps.append((i, kind, -1, -1, i))
                 continue
             a = index[first]  # type: ignore[index]
             b = a if second is None else index[second]
@@ -172,14 +172,14 @@ class Plan:
                 else:
                     kind = _CALL1 if second is None else _CALL2
                     calls[i] = (op.forward, op.local_grads)
-            steps.append((i, kind, a, b))
+            steps.append((i, kind, a, b, i))
         self._executor = executor
         self._order = order
         self._steps = steps
         self._leaves = leaves
         self._calls = calls
         self._data = [node.data for node in order]
-        self._backward, self._sources = _backward_table(steps, len(order), calls)
+        self._backward, self._sources = _backward_table(steps, leaves, len(order), calls)
         self._leaf_sources = [(self._sources[i], leaf) for i, leaf in leaves]
 
     @property
@@ -293,7 +293,7 @@ class Plan:
         size = f"{len(order)} nodes ({len(self._leaves)} leaves)"
         legend = "d[i]: node i's data, g[i]: its gradient"
         yield f"# Plan of {size} for {_root_name(self.root)}. {legend}."
-        for i, kind, _, _ in self._steps:
+        for i, kind, _, _, _ in self._steps:
             op = order[i].op
             if kind >= _CALL1 and id(op) not in names:
                 names[id(op)] = f"op{len(names)}"
@@ -304,7 +304,7 @@ class Plan:
             return f"  # {label}" if label else ""
 
         def inputs(i: int) -> tuple[int, ...]:
-            _, kind, a, b = steps[i]
+            _, kind, a, b, _ = steps[i]
             if kind == _CALLN:
                 found: tuple[int, ...] = self._calls[i][2]
                 return found
@@ -325,7 +325,7 @@ class Plan:
             else:
                 yield f"    d[{i}] = {form[0].format(a=args[0], b=args[-1])}{note(i)}"
         yield f"def backward(d, g):  # g starts as zeros, then g[{len(order) - 1}] = seed"
-        for i, _, _, _ in reversed(self._steps):
+        for i, _, _, _, _ in reversed(self._steps):
             parents = inputs(i)
             args = [f"d[{p}]" for p in parents]
             form = self._form(i)
@@ -386,7 +386,7 @@ def _forward(
     log = math.log
     for i, leaf in leaves:
         data[i] = float(leaf.data)
-    for i, kind, a, b in steps:
+    for i, kind, a, b, _ in steps:
         if kind == _MUL:
             data[i] = data[a] * data[b]
         elif kind == _ADD:
@@ -425,8 +425,8 @@ def _forward(
 
 
 def _backward_table(
-    steps: list[_Step], size: int, calls: dict[int, Any]
-) -> tuple[list[_BackStep], list[int]]:
+    steps: list[_Step], leaves: list[tuple[int, Value]], size: int, calls: dict[int, Any]
+) -> tuple[list[_Step], list[int]]:
     """The backward steps, in the order they run, and where each node's gradient ends up.
 
     A node used by exactly one Add (or as the first input of one Sub), other than the root,
@@ -437,7 +437,7 @@ def _backward_table(
     products this removes every Add from the backward pass.
     """
     uses = [0] * size
-    for i, kind, a, b in steps:
+    for i, kind, a, b, _ in steps:
         if kind == _CALLN:
             for p in calls[i][2]:
                 uses[p] += 1
@@ -446,14 +446,19 @@ def _backward_table(
             if kind in _BINARY:
                 uses[b] += 1
     root = size - 1
-    sources = list(range(size))
-    table: list[_BackStep] = []
-    for i, kind, a, b in reversed(steps):
+    sources = [0] * size  # filled with the steps' own int objects, not a million new ones
+    for i, _ in leaves:
+        sources[i] = i
+    for step in steps:
+        sources[step[0]] = step[0]
+    table: list[_Step] = []
+    for step in reversed(steps):
+        i, kind, a, b, _ = step
         source = sources[i]
         if kind == _ADD and i != root:
-            in_place = [p for p in (a, b) if uses[p] == 1]
-            for p in in_place:
-                sources[p] = source
+            for p in (a, b):
+                if uses[p] == 1:
+                    sources[p] = source
             kept = [p for p in (a, b) if uses[p] != 1]
             if len(kept) == 2:
                 table.append((i, _ADD, a, b, source))
@@ -463,12 +468,12 @@ def _backward_table(
             sources[a] = source
             table.append((i, _NEG, b, b, source))  # b receives -1.0 * g, as from a Neg
         else:
-            table.append((i, kind, a, b, source))
+            table.append(step if source == i else (i, kind, a, b, source))
     return table, sources
 
 
 def _backward(
-    data: list[float], grads: list[float], steps: list[_BackStep], calls: dict[int, Any]
+    data: list[float], grads: list[float], steps: list[_Step], calls: dict[int, Any]
 ) -> None:
     """One backward pass over the backward table, adding into ``grads``."""
     for i, kind, a, b, source in steps:
