@@ -182,7 +182,7 @@ class TorchTrainer:
         with torch.no_grad():
             for p in self.params:
                 p -= learning_rate * p.grad
-        return float(total)
+        return total.item()  # type: ignore[no-any-return]
 
 
 Trainer = ScalarTrainer | CompiledTrainer | TorchTrainer
