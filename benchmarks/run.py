@@ -362,28 +362,30 @@ def bytes_per_node(config: Config) -> dict[str, float]:
 
 
 def chain_backward(config: Config) -> dict[str, Any]:
-    """Median backward time on chains of each length, eager and compiled, collector on and off."""
-    results: dict[str, Any] = {}
-    for n in config.chains:
-        samples: dict[str, list[float]] = {}
-        for _ in range(config.chain_repeats):
-            gc.collect()
-            x, y = opgrad_chain(n)
-            plan = autograd.GraphExecutor().compile(y)
+    """Median backward time on chains of each length, eager and compiled, collector on and off.
+
+    All the chains are built first and then timed in turns, so that a slow spell of the machine
+    does not land on one length only: their ratio is a target.
+    """
+    chains = {n: opgrad_chain(n)[1] for n in config.chains}
+    plans = {n: autograd.GraphExecutor().compile(y) for n, y in chains.items()}
+    samples: dict[int, dict[str, list[float]]] = {n: {} for n in config.chains}
+    for _ in range(config.chain_repeats):
+        for n, y in chains.items():
             for collector in ("on", "off"):
-                for name, backward in (("eager", y.backward), ("compiled", plan.backward)):
+                for name, backward in (("eager", y.backward), ("compiled", plans[n].backward)):
                     gc.collect()
                     if collector == "off":
                         gc.disable()
                     start = time.perf_counter()
                     backward()
-                    samples.setdefault(f"{name}_{collector}", []).append(
-                        time.perf_counter() - start
-                    )
+                    elapsed = time.perf_counter() - start
                     gc.enable()
-            del x, y, plan
-        results[str(n)] = {key: statistics.median(values) for key, values in samples.items()}
-    return results
+                    samples[n].setdefault(f"{name}_{collector}", []).append(elapsed)
+    return {
+        str(n): {key: statistics.median(values) for key, values in by_key.items()}
+        for n, by_key in samples.items()
+    }
 
 
 def deepest_chain(config: Config) -> dict[str, Any]:
@@ -510,12 +512,13 @@ def report(results: dict[str, Any]) -> Iterator[str]:
     )
     yield ""
     yield "Per node on the same graph: forward (building it; compiled: replay) and backward, ns"
-    yield "  {:<20} {:>10} {:>10} {:>10} {:>10}".format(
-        "engine", "fwd on", "fwd off", "bwd on", "bwd off"
-    )
+    keys = ("forward_on", "forward_off", "backward_on", "backward_off")
+    columns = ("fwd on", "x mg", "fwd off", "x mg", "bwd on", "x mg", "bwd off", "x mg")
+    yield f"  {'engine':<20}" + "".join(f" {column:>8}" for column in columns)
+    micro = results["per_node"]["micrograd"]
     for name, row in results["per_node"].items():
-        keys = ("forward_on", "forward_off", "backward_on", "backward_off")
-        yield f"  {name:<20} " + " ".join(f"{row[k] * 1e9:>10.0f}" for k in keys)
+        cells = "".join(f" {row[k] * 1e9:>8.0f} {row[k] / micro[k]:>8.3f}" for k in keys)
+        yield f"  {name:<20}{cells}"
     memory = results["bytes_per_node"]
     yield ""
     yield (
