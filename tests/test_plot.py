@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import struct
 import sys
 import xml.etree.ElementTree as ET
@@ -178,8 +179,8 @@ def test_plot_writes_atomically_and_keeps_the_old_file_on_failure(
     plot_history(classification_history(), path)  # replacing a file works
     assert sorted(p.name for p in path.parent.iterdir()) == ["h.png"]
 
-    def broken_savefig(self: Figure, fname: Path, **kwargs: object) -> None:
-        Path(fname).write_bytes(b"half a picture")
+    def broken_savefig(self: Figure, fname: io.BytesIO, **kwargs: object) -> None:
+        fname.write(b"half a picture")
         raise OSError("disk full")
 
     monkeypatch.setattr(Figure, "savefig", broken_savefig)

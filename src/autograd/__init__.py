@@ -2,6 +2,7 @@
 
 from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
 from autograd.explainer import ExplainedStep, explain, explain_steps
+from autograd.files import write_atomic
 from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
@@ -43,4 +44,5 @@ __all__ = [
     "parse_expression",
     "render",
     "to_dot",
+    "write_atomic",
 ]

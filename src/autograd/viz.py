@@ -14,7 +14,6 @@ import itertools
 import os
 import re
 import string
-import uuid
 from collections import deque
 from collections.abc import Callable, Collection, Container, Sequence
 from html import escape as html_escape
@@ -25,6 +24,7 @@ import attrs
 
 from autograd.executor import BackwardStep, GraphExecutor
 from autograd.explainer import _explained, _format_number, _node_names
+from autograd.files import write_atomic
 from autograd.value import Value
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "animate_backward", "render", "to_dot"]
@@ -38,7 +38,6 @@ DEFAULT_MAX_NODES = 200
 _RANKDIRS = ("LR", "RL", "TB", "BT")
 _IMAGE_FORMATS = ("svg", "png")
 _SVG = "image/svg+xml"
-_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows would otherwise translate newlines
 
 # Fill colours of an animation frame: the node passing its gradient back, and its inputs.
 _FOCUS_COLOUR = "#ffd8a8"
@@ -294,25 +293,6 @@ def _run_dot(source: str, format: str, what: str, dot_path: Path | None = None) 
     return image
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same directory.
-
-    Readers see the old file or the new one, never half of one, even if writing fails.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    # os.open with O_EXCL rather than tempfile.mkstemp: mkstemp makes the file private (0600),
-    # where a plain write would follow the umask.
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def _image_format(path: Path, format: str | None) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if format is None:
@@ -364,9 +344,9 @@ def render(
         target = target.with_suffix(f".{image_format}")
     source = to_dot(root, max_nodes=max_nodes, show_order=show_order, rankdir=rankdir)
     dot_path = target.with_suffix(".dot")
-    _write_atomic(dot_path, source.encode("utf-8"))
+    write_atomic(dot_path, source)
     image = _run_dot(source, image_format, "render", dot_path)
-    _write_atomic(target, image)
+    write_atomic(target, image)
     return target
 
 
@@ -618,10 +598,10 @@ def animate_backward(
     what = "animate_backward"
     if suffix == ".gif":
         pngs = [_run_dot(source, "png", what) for source in sources]
-        _write_atomic(target, _gif(pngs, seconds_per_frame))
+        write_atomic(target, _gif(pngs, seconds_per_frame))
         return target
     svgs = [_run_dot(source, "svg", what).decode("utf-8") for source in sources]
     name = _node_names(selection.order)[root]
     page = _html_page(f"Backward pass from {name}", svgs, seconds_per_frame)
-    _write_atomic(target, page.encode("utf-8"))
+    write_atomic(target, page)
     return target

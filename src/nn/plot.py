@@ -7,12 +7,13 @@ no window opens, and pyplot's global state (the backend of a Jupyter session) is
 
 from __future__ import annotations
 
+import io
 import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from autograd import write_atomic
 from nn.datasets import Standardizer, check_dataset
 from nn.module import Module
 from nn.train import History
@@ -61,26 +62,16 @@ def _target(path: str | os.PathLike[str], what: str) -> tuple[Path, str]:
 
 
 def _save(figure: Figure, path: Path, format: str) -> Path:
-    """Write the figure through a temporary file in the same directory, then rename it.
-
-    Readers see the old picture or the new one, never half of one; a failure leaves no
-    temporary file behind.
-    """
+    """Render the figure in memory, then write it atomically (see :func:`autograd.write_atomic`)."""
     from matplotlib import rc_context
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
     # Without a date and with a fixed salt for ids, the same figure gives the same SVG bytes;
     # text stays text (not outlines), so it can be searched and selected.
     metadata = {"Date": None} if format == "svg" else None
-    try:
-        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "opgrad"}):
-            figure.savefig(temporary, format=format, dpi=_DPI, metadata=metadata)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return path
+    buffer = io.BytesIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "opgrad"}):
+        figure.savefig(buffer, format=format, dpi=_DPI, metadata=metadata)
+    return write_atomic(path, buffer.getvalue())
 
 
 def plot_history(
