@@ -9,9 +9,12 @@ This module runs the rest:
   anything, as in doctest. A last line ``[exit N]`` says the command must exit with status N
   (otherwise 0).
 * ```python blocks: each must compile. One with a title (```python title="myops.py"``) is a file
-  the page's console blocks use; one without is run as a script.
-* A block right under the HTML comment ``<!-- no-run -->`` is not run (kept for commands such as
-  ``pip install`` that must not run inside the test suite).
+  that the page's console blocks use. One without continues the page's Python session: it runs,
+  in a temporary directory, after the page's earlier ```pycon examples.
+* ```bash blocks may only hold installation commands (``pip install``, ``apt-get install``,
+  ``brew install``, ``make <target>``), which must not run inside the test suite.
+* A block right under the HTML comment ``<!-- no-run -->`` is not run (kept for the few commands
+  that must not run here).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +38,11 @@ PAGES = [*sorted(DOCS.rglob("*.md")), ROOT / "README.md"]
 BIN = Path(sys.executable).parent
 
 RUNNABLE = {"pycon", "console", "python"}
+INSTALL = {"bash", "sh", "shell"}
 NO_RUN = "<!-- no-run -->"
+_INSTALL_COMMAND = re.compile(
+    r"^((python -m )?pip install|(sudo )?apt(-get)? install|brew install|make [\w-]+)\b"
+)
 _OPENING = re.compile(r"^(?P<fence>`{3,})(?P<lang>[\w+-]*)(?P<info>.*)$")
 _TITLE = re.compile(r'title="(?P<title>[^"]+)"')
 _EXIT = re.compile(r"^\[exit (?P<status>\d+)\]$")
@@ -154,16 +162,24 @@ def _normalise(text: str) -> str:
     return "".join(f"{line.rstrip()}\n" for line in text.strip("\n").splitlines())
 
 
+def _is_install_block(block: Block) -> bool:
+    commands = [line.split("#")[0].strip() for line in block.body.splitlines()]
+    return all(_INSTALL_COMMAND.match(c) for c in commands if c)
+
+
 def test_docs_every_block_is_run() -> None:
-    """Every block of docs/ is a pycon, console or python block, or marked no-run."""
+    """Every block is a pycon, console or python block, an install block, or marked no-run."""
     stray = [
         f"{b.where}: ```{b.lang or '(no language)'}"
         for b in BLOCKS
-        if b.page.is_relative_to(DOCS) and b.lang not in RUNNABLE and not b.no_run
+        if not b.no_run
+        and b.lang not in RUNNABLE
+        and not (b.lang in INSTALL and _is_install_block(b))
     ]
     assert not stray, (
         "these blocks would not be run; write them as ```pycon (doctest), ```console "
-        f"or ```python, or mark them {NO_RUN}:\n" + "\n".join(stray)
+        f"or ```python, keep ```bash for installation commands, or mark them {NO_RUN}:\n"
+        + "\n".join(stray)
     )
 
 
@@ -214,14 +230,34 @@ def test_docs_console_block(block: Block, tmp_path: Path) -> None:
         )
 
 
+def _session_source(block: Block) -> str:
+    """The page's Python session up to and including ``block``: pycon examples, then it."""
+    parser = doctest.DocTestParser()
+    parts = []
+    for earlier in _blocks(block.page):
+        if earlier.line >= block.line:
+            break
+        if earlier.lang == "pycon" and not earlier.no_run:
+            for example in parser.get_examples(earlier.body):
+                if example.exc_msg is None:
+                    parts.append(example.source)
+                else:  # the page shows this example raising; so must the session
+                    body = textwrap.indent(example.source, "    ")
+                    parts.append(f"try:\n{body}except Exception:\n    pass\n")
+        elif earlier.lang == "python" and earlier.title is None and not earlier.no_run:
+            parts.append(earlier.body)
+    parts.append(block.body)
+    return "\n".join(parts)
+
+
 @pytest.mark.parametrize("block", _of("python"), ids=_ids(_of("python")))
 def test_docs_python_block(block: Block, tmp_path: Path) -> None:
     compile(block.body, block.where, "exec")
     if block.title is not None:
         return  # a file for the page's console blocks, which run it
     _files(block.page, tmp_path)
-    script = tmp_path / "_block.py"
-    script.write_text(block.body, encoding="utf-8")
+    script = tmp_path / "_session.py"
+    script.write_text(_session_source(block), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, str(script)],
         cwd=tmp_path,
