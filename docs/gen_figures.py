@@ -1,9 +1,10 @@
 """Regenerate the documentation's figures from code: ``python docs/gen_figures.py [--check]``.
 
-Each figure is an SVG in ``docs/figures/`` made by Graphviz's ``dot``: the architecture diagram
-from its source ``architecture.dot``. The SVGs are committed so that the site builds without
-Graphviz; ``--check`` regenerates them in memory and fails if a committed one differs, which
-the test suite runs so that no drawing drifts from the code that makes it.
+Each figure is an SVG in ``docs/figures/`` made by Graphviz's ``dot``: the tutorial's graphs
+drawn by opgrad's own :func:`autograd.render` from the same expressions the tutorial builds,
+and the architecture diagram from its source ``architecture.dot``. The SVGs are committed so
+that the site builds without Graphviz; ``--check`` regenerates them and fails if a committed
+one differs, which the test suite runs so that no drawing drifts from the code that makes it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
+
+from autograd import Value, render
 
 FIGURES = Path(__file__).resolve().parent / "figures"
 
@@ -36,8 +40,43 @@ def architecture() -> bytes:
     return _dot((FIGURES / "architecture.dot").read_bytes())
 
 
+def _render(root: Value) -> bytes:
+    """Draw ``root``'s graph with opgrad's own renderer and return the SVG."""
+    with tempfile.TemporaryDirectory() as where:
+        return render(root, Path(where) / "graph.svg").read_bytes()
+
+
+def tutorial_expression() -> bytes:
+    """Section 3 of the tutorial: L = (a*b + c) * f after backward."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    L.backward()
+    return _render(L)
+
+
+def tutorial_neuron() -> bytes:
+    """Section 7 of the tutorial: o = tanh(x1*w1 + x2*w2 + b) after backward."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    bias = Value(6.8813735870195432, label="b")
+    n = x1 * w1 + x2 * w2 + bias
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    o.backward()
+    return _render(o)
+
+
 FIGURE_MAKERS: dict[str, Callable[[], bytes]] = {
     "architecture.svg": architecture,
+    "tutorial-L.svg": tutorial_expression,
+    "tutorial-neuron.svg": tutorial_neuron,
 }
 
 
