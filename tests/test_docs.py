@@ -12,7 +12,8 @@ This module runs the rest:
   that the page's console blocks use. One without continues the page's Python session: it runs,
   in a temporary directory, after the page's earlier ```pycon examples.
 * ```bash blocks may only hold installation commands (``pip install``, ``apt-get install``,
-  ``brew install``, ``make <target>``), which must not run inside the test suite.
+  ``brew install``, ``make <target>``), which must not run inside the test suite, or a command
+  listed in ``RUN_ELSEWHERE`` with the test that runs it.
 * A block right under the HTML comment ``<!-- no-run -->`` is not run (kept for the few commands
   that must not run here).
 """
@@ -40,6 +41,10 @@ BIN = Path(sys.executable).parent
 RUNNABLE = {"pycon", "console", "python"}
 INSTALL = {"bash", "sh", "shell"}
 NO_RUN = "<!-- no-run -->"
+# Commands shown in ```bash blocks that another test runs, and that test.
+RUN_ELSEWHERE = {
+    ".venv/bin/python benchmarks/run.py --quick": "tests/test_benchmarks.py",
+}
 _INSTALL_COMMAND = re.compile(
     r"^((python -m )?pip install|(sudo )?apt(-get)? install|brew install|make [\w-]+)\b"
 )
@@ -164,7 +169,15 @@ def _normalise(text: str) -> str:
 
 def _is_install_block(block: Block) -> bool:
     commands = [line.split("#")[0].strip() for line in block.body.splitlines()]
-    return all(_INSTALL_COMMAND.match(c) for c in commands if c)
+    return all(_INSTALL_COMMAND.match(c) or c in RUN_ELSEWHERE for c in commands if c)
+
+
+def test_docs_commands_run_elsewhere_are_run_there() -> None:
+    for command, test in RUN_ELSEWHERE.items():
+        _, script, *arguments = command.split()
+        text = (ROOT / test).read_text(encoding="utf-8")
+        for word in [Path(script).name, *arguments]:
+            assert word in text, f"{test} no longer runs `{command}` ({word!r} is missing)"
 
 
 def test_docs_every_block_is_run() -> None:
