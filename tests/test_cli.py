@@ -378,6 +378,42 @@ def test_cli_check_takes_an_instance(capsys: pytest.CaptureFixture[str], user_op
     assert "PASS: Scale(factor=2.0)" in out
 
 
+def test_cli_check_gives_an_op_of_any_arity_the_inputs_asked_for(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, err = run(
+        capsys, "check", "autograd:LogSumExp", "--arity", "3", "--domain", "-50,50"
+    )
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        "checking LogSumExp() (3 inputs) at up to 100 points in [-50, 50] against central "
+        "finite differences",
+        "PASS: LogSumExp().local_grads agrees with the finite differences",
+    ]
+    status, out, _ = run(capsys, "check", "autograd:Tanh", "--arity", "1", "--max-examples", "5")
+    assert status == 0
+    assert out.startswith("checking Tanh() (1 input)")
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            ["autograd:LogSumExp"],
+            "LogSumExp() takes one or more inputs: say how many with --arity N",
+        ),
+        (["autograd:Tanh", "--arity", "2"], "Tanh() takes 1 input, not --arity 2"),
+        (["autograd:LogSumExp", "--arity", "0"], "argument --arity: must be at least 1"),
+    ],
+)
+def test_cli_check_refuses_a_wrong_arity(
+    capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    status, out, err = run(capsys, "check", *options)
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, message)
+
+
 def test_cli_check_leaves_hypothesis_settings_alone(
     capsys: pytest.CaptureFixture[str], user_ops: str
 ) -> None:

@@ -4,7 +4,7 @@ from typing import ClassVar
 import attrs
 import pytest
 
-from autograd import GraphExecutor, Mul, Operation, Pow, Value
+from autograd import GraphExecutor, LogSumExp, Mul, Operation, Pow, Value
 
 
 @attrs.frozen
@@ -53,6 +53,32 @@ def test_operation_call_wraps_numbers_as_leaves() -> None:
 def test_operation_wrong_number_of_inputs_names_op_and_arity(n: int) -> None:
     with pytest.raises(TypeError, match=r"Mul\(\) takes 2 inputs, got " + str(n)):
         Mul()(*([Value(1.0)] * n))
+
+
+@attrs.frozen
+class Total(Operation):
+    """Sum of one or more inputs: f(x) = sum xi; df/dxi = 1."""
+
+    arity: ClassVar[int | None] = None
+
+    def forward(self, *xs: float) -> float:
+        return math.fsum(xs)
+
+    def local_grads(self, *xs: float, output: float) -> tuple[float, ...]:
+        return (1.0,) * len(xs)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5])
+def test_operation_of_any_arity_takes_one_or_more_inputs(n: int) -> None:
+    xs = [Value(float(k), label=f"x{k}") for k in range(n)]
+    y = Total()(*xs)
+    assert y.parents == tuple(xs)
+    assert y.data == sum(range(n))
+    (y * y).backward()
+    assert [x.grad for x in xs] == [2.0 * y.data] * n
+    with pytest.raises(TypeError, match=r"Total\(\) takes one or more inputs, got 0: none"):
+        Total()()
+    assert LogSumExp.arity is None
 
 
 def test_operation_rejects_non_numeric_inputs() -> None:

@@ -1,4 +1,5 @@
 import math
+import random
 
 import pytest
 from hypothesis import given
@@ -10,6 +11,7 @@ from autograd import (
     Exp,
     GraphExecutor,
     Log,
+    LogSumExp,
     Mul,
     Neg,
     Operation,
@@ -42,6 +44,9 @@ DOMAINS: list[tuple[Operation, object]] = [
     (Exp(), finite_floats(-30, 30)),
     (Log(), positive_floats(1e-2, 1e4)),
     (Sigmoid(), finite_floats(-40, 40)),
+    (LogSumExp(), [finite_floats(-50, 50)]),
+    (LogSumExp(), [finite_floats(-50, 50)] * 2),
+    (LogSumExp(), [finite_floats(-50, 50)] * 4),
 ]
 
 
@@ -50,6 +55,10 @@ DOMAINS: list[tuple[Operation, object]] = [
 )
 def test_ops_local_grads_match_finite_differences(op: Operation, domain: object) -> None:
     check_operation(op, domain, max_examples=60)  # type: ignore[arg-type]
+
+
+def test_ops_logsumexp_is_checked_at_any_arity_given() -> None:
+    check_operation(LogSumExp(), finite_floats(-50, 50), arity=7, max_examples=30)
 
 
 @pytest.mark.slow
@@ -76,6 +85,14 @@ GOLDEN = [
     (Exp(), (1.0,), math.e, (math.e,)),
     (Log(), (math.e,), 1.0, (1 / math.e,)),
     (Sigmoid(), (0.0,), 0.5, (0.25,)),
+    (LogSumExp(), (5.0,), 5.0, (1.0,)),
+    (LogSumExp(), (0.0, 0.0), math.log(2.0), (0.5, 0.5)),
+    (
+        LogSumExp(),
+        (1.0, 2.0, 3.0),
+        3.4076059644443806,  # 3 + log(e**-2 + e**-1 + 1)
+        (0.09003057317038046, 0.24472847105479767, 0.6652409557748219),
+    ),
 ]
 
 
@@ -107,6 +124,60 @@ def test_ops_tanh_and_sigmoid_are_stable_at_extremes(x: float) -> None:
     # sigmoid(-710) is a subnormal 4.5e-309: zero to every purpose but not bit for bit.
     assert s.data == pytest.approx(1.0 if x > 0 else 0.0, abs=1e-300)
     assert b.grad == pytest.approx(0.0, abs=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("xs", "output", "grads"),
+    [
+        ((1000.0, -1000.0), 1000.0, (1.0, 0.0)),
+        ((-1000.0, 1000.0), 1000.0, (0.0, 1.0)),
+        ((1000.0, 1000.0), 1000.0 + math.log(2.0), (0.5, 0.5)),
+        ((-1000.0, -1000.0, -1000.0, -1000.0), -1000.0 + math.log(4.0), (0.25,) * 4),
+        ((0.0, 1000.0), 1000.0, (0.0, 1.0)),  # softplus(1000)
+        ((0.0, -1000.0), 0.0, (1.0, 0.0)),  # softplus(-1000)
+        ((1e308, -1e308), 1e308, (1.0, 0.0)),
+    ],
+)
+def test_ops_logsumexp_is_stable_at_extremes(
+    xs: tuple[float, ...], output: float, grads: tuple[float, ...]
+) -> None:
+    # The largest input is subtracted first, so exp never overflows and the sum is >= 1; the
+    # softmax is e**(xi - m) / sum, exact here, with no rounding of f in it.
+    op = LogSumExp()
+    out = op.forward(*xs)
+    assert out == output
+    assert op.local_grads(*xs, output=out) == grads
+    nodes = [Value(x) for x in xs]
+    root = op(*nodes)
+    root.backward()
+    assert root.data == output
+    assert tuple(n.grad for n in nodes) == grads
+
+
+@given(st.lists(finite_floats(-1e3, 1e3), min_size=1, max_size=6), st.randoms())
+def test_ops_logsumexp_bounds_and_order(xs: list[float], rng: random.Random) -> None:
+    # max(x) <= f <= max(x) + ln n, the softmax sums to 1, and fsum makes f symmetric: a
+    # shuffle of the inputs gives the same bits.
+    op = LogSumExp()
+    out = op.forward(*xs)
+    assert max(xs) <= out <= max(xs) + math.log(len(xs)) + 1e-12 * max(1.0, abs(out))
+    grads = op.local_grads(*xs, output=out)
+    assert all(0.0 <= g <= 1.0 for g in grads)
+    assert math.fsum(grads) == pytest.approx(1.0, rel=1e-15 * len(xs))
+    shuffled = list(xs)
+    rng.shuffle(shuffled)
+    assert op.forward(*shuffled) == out
+
+
+def test_ops_logsumexp_of_infinities_and_nothing() -> None:
+    op = LogSumExp()
+    assert op.forward(math.inf, 0.0) == math.inf
+    assert op.forward(-math.inf, -math.inf) == -math.inf
+    assert op.forward(-math.inf, 0.0) == 0.0
+    with pytest.raises(ValueError, match="at least one input"):
+        op.forward()
+    with pytest.raises(TypeError, match=r"LogSumExp\(\) takes one or more inputs, got 0: none"):
+        op()
 
 
 @given(finite_floats(-800, 800))

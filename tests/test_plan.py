@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import BackwardStep, GraphExecutor, NonFiniteError, Operation, Plan, Value
+from autograd import (
+    BackwardStep,
+    GraphExecutor,
+    LogSumExp,
+    NonFiniteError,
+    Operation,
+    Plan,
+    Value,
+)
 from strategies import small_floats
 
 
@@ -49,12 +57,12 @@ class Fma(Operation):
         return (b, a, 1.0)
 
 
-SIN, MIX, FMA = Sin(), Mix(), Fma()
+SIN, MIX, FMA, LSE = Sin(), Mix(), Fma(), LogSumExp()
 
 # Every kind of step a plan runs, each kept inside its op's domain for any finite inputs:
 # built-in ops written out by the replay loop, Pow by whole exponents (including 0 and -1, whose
 # slope at 0 is special-cased), the called ones (Pow by a fraction, Power) and user operations
-# of one, two and three inputs.
+# of one, two and three inputs, and LogSumExp, which takes any number.
 STEPS: dict[str, Callable[[Value, Value], Value]] = {
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
@@ -77,6 +85,9 @@ STEPS: dict[str, Callable[[Value, Value], Value]] = {
     "sin": lambda a, b: SIN(a.tanh()) * b,
     "mix": lambda a, b: MIX(a.tanh(), b.tanh()),
     "fma": lambda a, b: FMA(a.tanh(), b, a),
+    "lse1": lambda a, b: LSE(a) * b,
+    "softplus": lambda a, b: LSE(0.0, a),
+    "lse3": lambda a, b: LSE(a, b, a * b),
 }
 
 
@@ -262,7 +273,8 @@ def test_plan_listing_shows_each_step_with_labels() -> None:
 
 
 # The steps the replay loop computes itself: the listing writes them as plain arithmetic.
-INLINE_STEPS = sorted(name for name in STEPS if name not in {"sqrt", "power", "sin", "mix", "fma"})
+CALLED_STEPS = {"sqrt", "power", "sin", "mix", "fma", "lse1", "softplus", "lse3"}
+INLINE_STEPS = sorted(name for name in STEPS if name not in CALLED_STEPS)
 
 
 @given(graphs(INLINE_STEPS))

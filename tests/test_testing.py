@@ -6,7 +6,7 @@ import textwrap
 import attrs
 import pytest
 
-from autograd import GradcheckError, Operation
+from autograd import GradcheckError, LogSumExp, Operation
 from autograd.testing import away_from, check_operation, finite_floats, positive_floats
 
 
@@ -44,8 +44,24 @@ def test_testing_check_operation_finds_and_reports_a_wrong_derivative() -> None:
 def test_testing_check_operation_validates_arguments() -> None:
     with pytest.raises(TypeError, match="Operation instance"):
         check_operation(Softplus)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="takes 1 inputs but domain has 2"):
+    with pytest.raises(ValueError, match="takes 1 input but domain has 2"):
         check_operation(Softplus(), [finite_floats(), finite_floats()])
+    with pytest.raises(ValueError, match="takes 1 input, not arity=2"):
+        check_operation(Softplus(), arity=2)
+    with pytest.raises(ValueError, match="arity must be a positive int, got 0"):
+        check_operation(LogSumExp(), arity=0)
+
+
+def test_testing_check_operation_of_any_arity_needs_to_be_told_how_many() -> None:
+    with pytest.raises(ValueError, match=r"LogSumExp\(\) takes one or more inputs; say how many"):
+        check_operation(LogSumExp(), finite_floats())
+    with pytest.raises(ValueError, match="arity=3 but domain has 2"):
+        check_operation(LogSumExp(), [finite_floats()] * 2, arity=3)
+    with pytest.raises(ValueError, match="domain gives no strategy"):
+        check_operation(LogSumExp(), [])
+    check_operation(Softplus(), finite_floats(-30, 30), arity=1, max_examples=10)
+    check_operation(LogSumExp(), [finite_floats(), positive_floats()], max_examples=20)
+    check_operation(LogSumExp(), arity=5, max_examples=20)
 
 
 def test_testing_strategies_respect_their_bounds() -> None:

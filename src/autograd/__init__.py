@@ -5,7 +5,21 @@ from autograd.explainer import ExplainedStep, explain, explain_steps
 from autograd.files import write_atomic
 from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
-from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, Power, ReLU, Sigmoid, Sub, Tanh
+from autograd.ops import (
+    Add,
+    Div,
+    Exp,
+    Log,
+    LogSumExp,
+    Mul,
+    Neg,
+    Pow,
+    Power,
+    ReLU,
+    Sigmoid,
+    Sub,
+    Tanh,
+)
 from autograd.parse import ExpressionError, parse_assignments, parse_expression
 from autograd.plan import Plan
 from autograd.value import Value
@@ -23,6 +37,7 @@ __all__ = [
     "GraphExecutor",
     "GraphvizNotFoundError",
     "Log",
+    "LogSumExp",
     "Mul",
     "Neg",
     "NonFiniteError",

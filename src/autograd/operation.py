@@ -10,7 +10,7 @@ import attrs
 
 from autograd.value import Value, _operand
 
-__all__ = ["Operation", "describe_inputs"]
+__all__ = ["Operation", "describe_arity", "describe_inputs"]
 
 
 @attrs.frozen
@@ -19,7 +19,9 @@ class Operation(abc.ABC):
 
     Subclass it to add an operation. The contract, which the executor relies on:
 
-    * ``arity`` (class attribute) is how many inputs the operation takes.
+    * ``arity`` (class attribute) is how many inputs the operation takes, or None for an
+      operation of one or more inputs (as :class:`~autograd.LogSumExp`), whose ``forward`` and
+      ``local_grads`` take ``*inputs``.
     * ``forward(*inputs)`` receives the inputs' numbers, in order, and returns the output number.
       Raise ValueError (or ZeroDivisionError, OverflowError) outside the domain; the error is
       re-raised naming the operation and the input nodes.
@@ -49,8 +51,8 @@ class Operation(abc.ABC):
         1.0
     """
 
-    arity: ClassVar[int] = 1
-    """How many inputs the operation takes."""
+    arity: ClassVar[int | None] = 1
+    """How many inputs the operation takes; None for any number from one up."""
 
     symbol: ClassVar[str] = ""
     """How drawings show the operation; defaults to the class name in lower case."""
@@ -79,10 +81,11 @@ class Operation(abc.ABC):
 
     def __call__(self, *inputs: Value | float) -> Value:
         """Apply the operation to Values or numbers, returning the new node."""
-        if len(inputs) != self.arity:
-            plural = "input" if self.arity == 1 else "inputs"
+        arity = self.arity
+        count = len(inputs)
+        if count != arity and (arity is not None or count == 0):
             raise TypeError(
-                f"{self!r} takes {self.arity} {plural}, got {len(inputs)}: "
+                f"{self!r} takes {describe_arity(arity)}, got {count}: "
                 f"{', '.join(_brief(x) for x in inputs) or 'none'}"
             )
         nodes: list[Value] = []
@@ -94,11 +97,18 @@ class Operation(abc.ABC):
                     f"got {type(x).__name__}: {x!r}"
                 )
             nodes.append(node)
-        if self.arity == 1:
+        if count == 1:
             return _apply1(self, nodes[0])
-        if self.arity == 2:
+        if count == 2:
             return _apply2(self, nodes[0], nodes[1])
         return _applyn(self, tuple(nodes))
+
+
+def describe_arity(arity: int | None) -> str:
+    """How many inputs an arity means, in words: '1 input', '3 inputs', 'one or more inputs'."""
+    if arity is None:
+        return "one or more inputs"
+    return "1 input" if arity == 1 else f"{arity} inputs"
 
 
 def _brief(x: object) -> str:

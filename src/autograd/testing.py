@@ -18,7 +18,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
     ) from error
 
 from autograd.gradcheck import gradcheck
-from autograd.operation import Operation
+from autograd.operation import Operation, describe_arity
 
 __all__ = ["away_from", "check_operation", "finite_floats", "positive_floats"]
 
@@ -54,6 +54,7 @@ def check_operation(
     op: Operation,
     domain: st.SearchStrategy[float] | Sequence[st.SearchStrategy[float]] | None = None,
     *,
+    arity: int | None = None,
     max_examples: int = 100,
     eps: float = 1e-6,
     atol: float = 1e-6,
@@ -70,29 +71,46 @@ def check_operation(
         domain: Where to draw inputs from: one strategy for every input, or one per input.
             Defaults to finite floats in [-10, 10]. Keep it inside the op's domain and away from
             kinks (see :func:`positive_floats`, :func:`away_from`).
+        arity: How many inputs to give an operation of any number of inputs (``op.arity`` is
+            None, as for :class:`~autograd.LogSumExp`); such an operation needs this or one
+            strategy per input in ``domain``. For other operations it may only repeat
+            ``op.arity``.
         max_examples: How many points hypothesis tries.
         eps: Finite-difference step.
         atol: Absolute tolerance.
         rtol: Relative tolerance.
 
     Example:
-        >>> from autograd import Log
-        >>> from autograd.testing import check_operation, positive_floats
+        >>> from autograd import Log, LogSumExp
+        >>> from autograd.testing import check_operation, finite_floats, positive_floats
         >>> check_operation(Log(), positive_floats(), max_examples=20)
+        >>> check_operation(LogSumExp(), finite_floats(-50, 50), arity=3, max_examples=20)
     """
     if not isinstance(op, Operation):
         raise TypeError(f"check_operation needs an Operation instance, got {type(op).__name__}")
-    arity = op.arity
-    if domain is None:
-        strategies = [finite_floats()] * arity
-    elif isinstance(domain, st.SearchStrategy):
-        strategies = [domain] * arity
+    fixed = op.arity
+    if arity is not None:
+        if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
+            raise ValueError(f"check_operation: arity must be a positive int, got {arity!r}")
+        if fixed is not None and arity != fixed:
+            raise ValueError(
+                f"check_operation: {op!r} takes {describe_arity(fixed)}, not arity={arity}"
+            )
+    count = fixed if fixed is not None else arity
+    if domain is None or isinstance(domain, st.SearchStrategy):
+        if count is None:
+            raise ValueError(
+                f"check_operation: {op!r} takes {describe_arity(fixed)}; say how many to give "
+                "it with arity= or with one strategy per input in domain"
+            )
+        strategies = [domain if domain is not None else finite_floats()] * count
     else:
         strategies = list(domain)
-        if len(strategies) != arity:
-            raise ValueError(
-                f"check_operation: {op!r} takes {arity} inputs but domain has {len(strategies)}"
-            )
+        if count is not None and len(strategies) != count:
+            wanted = f"takes {describe_arity(fixed)}" if fixed is not None else f"arity={arity}"
+            raise ValueError(f"check_operation: {op!r} {wanted} but domain has {len(strategies)}")
+        if not strategies:
+            raise ValueError(f"check_operation: domain gives no strategy for {op!r}'s inputs")
 
     @settings(
         max_examples=max_examples,

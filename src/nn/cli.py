@@ -346,6 +346,12 @@ def _parser() -> _Parser:
         metavar="N",
         help="how many points to try (default: 100)",
     )
+    check.add_argument(
+        "--arity",
+        type=_positive_int,
+        metavar="N",
+        help="how many inputs to give an operation that takes any number of them",
+    )
     check.set_defaults(run=_check_command)
 
     demo = commands.add_parser(
@@ -873,6 +879,10 @@ def _reproducible_hypothesis() -> Iterator[None]:
 _FAILING_POINT = re.compile(r"point=(\([^)]*\))")
 
 
+def _inputs(count: int) -> str:
+    return "1 input" if count == 1 else f"{count} inputs"
+
+
 def _check_command(args: argparse.Namespace) -> int:
     try:
         from hypothesis.errors import HypothesisException
@@ -882,14 +892,24 @@ def _check_command(args: argparse.Namespace) -> int:
         raise CommandError(str(error), status=1) from None
     op = _operation(args.target)
     low, high = args.domain if args.domain is not None else (-10.0, 10.0)
-    inputs = "1 input" if op.arity == 1 else f"{op.arity} inputs"
+    arity: int | None = args.arity
+    if op.arity is None:
+        if arity is None:
+            raise CommandError(f"{op!r} takes one or more inputs: say how many with --arity N")
+    elif arity is None:
+        arity = op.arity
+    elif arity != op.arity:
+        raise CommandError(f"{op!r} takes {_inputs(op.arity)}, not --arity {arity}")
+    inputs = _inputs(arity)
     print(
         f"checking {op!r} ({inputs}) at up to {args.max_examples} points in "
         f"[{low:g}, {high:g}] against central finite differences"
     )
     try:
         with _reproducible_hypothesis():
-            check_operation(op, finite_floats(low, high), max_examples=args.max_examples)
+            check_operation(
+                op, finite_floats(low, high), arity=arity, max_examples=args.max_examples
+            )
     except GradcheckError as error:
         print(f"FAIL: {op!r}.local_grads disagrees with the finite differences")
         print(error)
