@@ -213,6 +213,35 @@ def test_plan_forward_writes_the_root_and_inner_nodes_only_when_asked() -> None:
     assert h.data == 6.0
 
 
+@given(graphs(), st.data())
+@settings(max_examples=50)
+def test_plan_read_gives_what_forward_computed_without_writing_it(
+    graph: Graph, data: st.DataObject
+) -> None:
+    root, leaves = graph.build()
+    plan = GraphExecutor().compile(root)
+    nodes = plan.nodes
+    assert [bits(x) for x in plan.read(nodes)] == data_bits(nodes)  # compiled from these
+    inner = [node for node in nodes[:-1] if not node.is_leaf]
+    before = data_bits(inner)
+    for leaf in leaves:
+        leaf.data = data.draw(small_floats)
+    plan.forward()
+    picked = data.draw(st.lists(st.sampled_from(nodes), max_size=5))
+    read = plan.read(picked)
+    assert data_bits(inner) == before
+    plan.forward(all_nodes=True)
+    assert [bits(x) for x in read] == data_bits(picked)
+
+
+def test_plan_read_refuses_a_node_of_another_graph() -> None:
+    x = Value(1.0, label="x")
+    plan = GraphExecutor().compile(x * 2.0)
+    stranger = Value(3.0, label="z")
+    with pytest.raises(ValueError, match=r"Plan.read: Value\(label='z'.* is not a node"):
+        plan.read([x, stranger])
+
+
 def test_plan_backward_writes_leaves_and_every_node_only_when_asked() -> None:
     x = Value(1.0, label="x")
     h = x * 3.0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh
@@ -135,6 +135,7 @@ class Plan:
         "_calls",
         "_data",
         "_executor",
+        "_index",
         "_leaf_sources",
         "_leaves",
         "_order",
@@ -181,6 +182,7 @@ class Plan:
         self._data = [node.data for node in order]
         self._backward, self._sources = _backward_table(steps, leaves, len(order), calls)
         self._leaf_sources = [(self._sources[i], leaf) for i, leaf in leaves]
+        self._index: dict[Value, int] | None = None  # made by the first read()
 
     @property
     def root(self) -> Value:
@@ -237,6 +239,35 @@ class Plan:
                 if node.op is not None:
                     node.data = value
         return data[-1]
+
+    def read(self, nodes: Iterable[Value]) -> list[float]:
+        """The data the last :meth:`forward` computed for ``nodes``, without writing it.
+
+        Where only a few inner nodes are wanted (a model's outputs, to count the samples it
+        gets right), this is much cheaper than ``forward(all_nodes=True)``, which writes every
+        node: the first call indexes the plan's nodes, about as long as one forward pass, and
+        each later call costs a dict lookup per node read.
+
+        Args:
+            nodes: Nodes of the plan's graph.
+
+        Returns:
+            Their data, in the order given.
+
+        Raises:
+            ValueError: A node is not in the plan's graph.
+        """
+        index = self._index
+        if index is None:
+            index = self._index = {node: i for i, node in enumerate(self._order)}
+        data = self._data
+        found = []
+        for node in nodes:
+            i = index.get(node)
+            if i is None:
+                raise ValueError(f"Plan.read: {node!r} is not a node of this plan's graph")
+            found.append(data[i])
+        return found
 
     def backward(self, seed: float = 1.0, *, all_nodes: bool = False) -> None:
         """Add d(root)/d(leaf), times ``seed``, into ``grad`` of every leaf.
