@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from micrograd.engine import Value as MicroValue
 
-from autograd import Value, gradcheck
+from autograd import GraphExecutor, Value, gradcheck
 from nn import (
     MLP,
     accuracy,
@@ -100,11 +100,54 @@ def test_binary_cross_entropy_hand_computed() -> None:
     assert _grads(loss, z) == pytest.approx([(0.5 - 1.0) / 2, 0.8807970779778823 / 2], rel=1e-14)
 
 
-def test_binary_cross_entropy_gradient_at_zero_logit() -> None:
-    # A kink-free form: the branch at z = 0 still gives sigmoid(0) - y, not a relu subgradient.
+@pytest.mark.parametrize("y", [0.0, 1.0, 0.25])
+def test_binary_cross_entropy_gradient_at_zero_logit_is_exact(y: float) -> None:
+    # softplus(z) = LogSumExp(0, z), whose softmax at (0, 0) is (1/2, 1/2) exactly: the
+    # gradient sigmoid(0) - y, not a subgradient of max(z, 0).
     z = Value(0.0)
-    binary_cross_entropy([z], [0.0]).backward()
-    assert z.grad == 0.5
+    loss = binary_cross_entropy([z], [y])
+    loss.backward()
+    assert loss.data == math.log(2.0)
+    assert z.grad == 0.5 - y
+
+
+@pytest.mark.parametrize("k", [1, 2, 4, 8])
+def test_softmax_cross_entropy_gradient_at_equal_logits_is_exact(k: int) -> None:
+    z = _values(*[0.0] * k)
+    loss = softmax_cross_entropy([z], [k - 1])
+    assert loss.data == math.log(k)
+    assert _grads(loss, z) == [1.0 / k] * (k - 1) + [1.0 / k - 1.0]
+
+
+@given(
+    st.lists(st.floats(-1000.0, 1000.0), min_size=3, max_size=3),
+    st.lists(st.floats(-1000.0, 1000.0), min_size=3, max_size=3),
+    st.integers(0, 2),
+    st.sampled_from([0.0, 1.0, 0.25]),
+)
+def test_cross_entropy_graphs_replay_at_any_logits(
+    built_at: list[float], replayed_at: list[float], label: int, y: float
+) -> None:
+    # No formula is picked from the numbers, so a graph built at some logits and replayed at
+    # others computes what a graph built at the others computes, with no overflow on the way:
+    # bit for bit, loss and gradients.
+    def build(zs: list[float]) -> tuple[Value, list[Value]]:
+        leaves = [Value(z) for z in zs]
+        loss = softmax_cross_entropy([leaves], [label]) + binary_cross_entropy(leaves, [y] * 3)
+        return loss, leaves
+
+    loss, leaves = build(built_at)
+    plan = GraphExecutor().compile(loss)
+    for leaf, z in zip(leaves, replayed_at, strict=True):
+        leaf.data = z
+    replayed = plan.forward()
+    plan.backward()
+    rebuilt, rebuilt_leaves = build(replayed_at)
+    rebuilt.backward()
+    assert repr(replayed) == repr(rebuilt.data)
+    assert math.isfinite(replayed)
+    assert [repr(v.grad) for v in leaves] == [repr(v.grad) for v in rebuilt_leaves]
+    assert all(math.isfinite(v.grad) for v in leaves)
 
 
 @pytest.mark.parametrize(

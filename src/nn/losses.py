@@ -3,10 +3,10 @@
 Every loss takes the model's predictions (Values, or plain numbers) and the targets, checks that
 they match, and returns the mean over the samples as one Value to call ``backward`` on.
 
-Numerically delicate losses (binary and softmax cross-entropy) pick their stable form from the
-data when the graph is built: a branch for BCE, a shift by the largest logit for softmax. Both
-forms are exact identities, so the graph computes the right loss and gradient for any input;
-the choice only keeps intermediate numbers finite (``exp`` never sees a positive argument).
+The cross-entropies are built on :class:`~autograd.LogSumExp`, which is stable inside its
+``forward``: softplus(z) = ln(e**0 + e**z) and ln sum_j e**zj never overflow. So no loss picks
+a formula from the numbers: the graph's shape depends only on how many samples and outputs
+there are, and a graph built once can be replayed with new numbers (see :class:`nn.Trainer`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import math
 import numbers
 from collections.abc import Iterable, Sequence
 
-from autograd import Value
+from autograd import LogSumExp, Value
 
 __all__ = [
     "accuracy",
@@ -62,6 +62,77 @@ def _mean(terms: Sequence[Value]) -> Value:
     return total * (1.0 / len(terms))
 
 
+_LOGSUMEXP = LogSumExp()
+
+# The graph builders below take the targets as numbers or as Values: leaves a training loop can
+# give new numbers before replaying the graph (see nn.train). Either way the graph has the same
+# shape and computes the same numbers. The public losses check their arguments and call them.
+
+
+def _mse(predictions: Sequence[Value], targets: Sequence[Value | float]) -> Value:
+    return _mean([(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)])
+
+
+def _max_margin(scores: Sequence[Value], signs: Sequence[Value | float]) -> Value:
+    return _mean([(1.0 - s * y).relu() for s, y in zip(scores, signs, strict=True)])
+
+
+def _binary_cross_entropy(logits: Sequence[Value], targets: Sequence[Value | float]) -> Value:
+    # softplus(z) - z*y, with softplus(z) = ln(e**0 + e**z): one formula for every z.
+    return _mean([_LOGSUMEXP(0.0, z) - z * y for z, y in zip(logits, targets, strict=True)])
+
+
+def _softmax_cross_entropy(
+    logits: Sequence[Sequence[Value]], one_hots: Sequence[Sequence[Value | float]]
+) -> Value:
+    # ln sum_j e**zj - sum_j t_j z_j: the one-hot t picks z_c exactly (0 * z is 0, 1 * z is z)
+    # with a graph that is the same whatever the class, so a batch's graph fits every batch.
+    terms = []
+    for zs, ts in zip(logits, one_hots, strict=True):
+        picked = zs[0] * ts[0]
+        for z, t in zip(zs[1:], ts[1:], strict=True):
+            picked = picked + z * t
+        terms.append(_LOGSUMEXP(*zs) - picked)
+    return _mean(terms)
+
+
+def _targets(name: str, targets: Sequence[object]) -> list[float]:
+    """Regression targets: finite numbers."""
+    return [_number(t, f"{name}: target {i}") for i, t in enumerate(targets)]
+
+
+def _probabilities(name: str, targets: Sequence[object]) -> list[float]:
+    """Binary cross-entropy targets: numbers in [0, 1]."""
+    checked = []
+    for i, target in enumerate(targets):
+        y = _number(target, f"{name}: target {i}")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"{name}: target {i} is {target!r}, not in [0, 1]")
+        checked.append(y)
+    return checked
+
+
+def _one_hot(name: str, targets: Sequence[object], width: int) -> list[list[float]]:
+    """Class indices in range(width) as one-hot rows of 0.0 and 1.0."""
+    rows = []
+    for i, target in enumerate(targets):
+        if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+            raise TypeError(
+                f"{name}: target {i} must be a class index (int), "
+                f"got {type(target).__name__}: {target!r}"
+            )
+        index = int(target)
+        if not 0 <= index < width:
+            raise ValueError(
+                f"{name}: target {i} is class {index}, "
+                f"but there are {width} logits (classes 0..{width - 1})"
+            )
+        row = [0.0] * width
+        row[index] = 1.0
+        rows.append(row)
+    return rows
+
+
 def _signed_labels(name: str, labels: Sequence[object]) -> list[float]:
     """Binary labels as -1.0/+1.0: accepts {-1, 1} or {0, 1} (0 means the negative class)."""
     signs = []
@@ -89,18 +160,14 @@ def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value
         The mean, a Value.
 
     Example:
-        >>> from autograd import Value
+        >>> from autograd import LogSumExp, Value
         >>> from nn.losses import mse
         >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         2.5
     """
     _check_lengths("mse", predictions, targets)
-    return _mean(
-        [
-            (_value(p, f"mse: prediction {i}") - _number(t, f"mse: target {i}")) ** 2
-            for i, (p, t) in enumerate(zip(predictions, targets, strict=True))
-        ]
-    )
+    values = [_value(p, f"mse: prediction {i}") for i, p in enumerate(predictions)]
+    return _mse(values, _targets("mse", targets))
 
 
 def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Value:
@@ -118,29 +185,24 @@ def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Valu
         The mean hinge loss, a Value.
 
     Example:
-        >>> from autograd import Value
+        >>> from autograd import LogSumExp, Value
         >>> from nn.losses import max_margin
         >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
         0.75
     """
     _check_lengths("max_margin", scores, labels)
     signs = _signed_labels("max_margin", labels)
-    return _mean(
-        [
-            (1.0 - _value(s, f"max_margin: score {i}") * y).relu()
-            for i, (s, y) in enumerate(zip(scores, signs, strict=True))
-        ]
-    )
+    return _max_margin([_value(s, f"max_margin: score {i}") for i, s in enumerate(scores)], signs)
 
 
 def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[float]) -> Value:
     """Binary cross-entropy on logits, numerically stable.
 
     For a logit z and a target y in [0, 1], the loss is -y log s(z) - (1 - y) log(1 - s(z))
-    with s the sigmoid, computed as max(z, 0) - z*y + log(1 + exp(-|z|)): ``exp`` only ever
-    sees a non-positive argument, so a logit of +-1000 gives a finite loss and gradient
-    (d/dz = s(z) - y). The graph is built as ``z + log(1 + exp(-z)) - z*y`` when z >= 0 and
-    ``log(1 + exp(z)) - z*y`` otherwise, which is the same function either way.
+    with s the sigmoid, which is softplus(z) - z*y with softplus(z) = ln(1 + e**z). The graph
+    computes softplus as ``LogSumExp()(0.0, z)``, stable for every z (a logit of +-1000 gives
+    a finite loss and gradient), and one formula whatever the sign of z. The gradient is
+    d/dz = s(z) - y: LogSumExp's softmax of (0, z) is (1 - s(z), s(z)), exactly 1/2 at z = 0.
 
     Args:
         logits: One logit per sample (a Value, e.g. a one-output MLP's output).
@@ -157,16 +219,10 @@ def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[floa
         >>> binary_cross_entropy([Value(-1000.0)], [1]).data
         1000.0
     """
-    _check_lengths("binary_cross_entropy", logits, targets)
-    terms = []
-    for i, (logit, target) in enumerate(zip(logits, targets, strict=True)):
-        z = _value(logit, f"binary_cross_entropy: logit {i}")
-        y = _number(target, f"binary_cross_entropy: target {i}")
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"binary_cross_entropy: target {i} is {target!r}, not in [0, 1]")
-        softplus = z + (1.0 + (-z).exp()).log() if z.data >= 0.0 else (1.0 + z.exp()).log()
-        terms.append(softplus - z * y)
-    return _mean(terms)
+    name = "binary_cross_entropy"
+    _check_lengths(name, logits, targets)
+    values = [_value(z, f"{name}: logit {i}") for i, z in enumerate(logits)]
+    return _binary_cross_entropy(values, _probabilities(name, targets))
 
 
 def softmax_cross_entropy(
@@ -175,9 +231,10 @@ def softmax_cross_entropy(
     """Softmax cross-entropy for several classes, numerically stable.
 
     For the logits z of one sample and its class c, the loss is -log softmax(z)_c
-    = log sum_j exp(z_j) - z_c, computed as log sum_j exp(z_j - m) - (z_c - m) with m the
-    largest logit, taken as a constant: the result is the same for any m, and with the largest
-    one ``exp`` never overflows and the sum is at least 1. The gradient is softmax(z) - onehot(c).
+    = ln sum_j e**zj - z_c. The graph computes the first term with ``LogSumExp()(*z)``,
+    stable for any logits, and the second as the dot product sum_j t_j z_j with t the class's
+    one-hot vector, which is z_c exactly: so the graph's shape is the same for every class and
+    every value of the logits. The gradient is softmax(z) - onehot(c).
 
     Args:
         logits: One list of logits per sample (a multi-output MLP's output), all the same length.
@@ -194,38 +251,19 @@ def softmax_cross_entropy(
         >>> softmax_cross_entropy([[Value(1000.0), Value(-1000.0)]], [1]).data
         2000.0
     """
-    _check_lengths("softmax_cross_entropy", logits, targets)
+    name = "softmax_cross_entropy"
+    _check_lengths(name, logits, targets)
     width = -1
-    terms: list[Value] = []
-    for i, (row, target) in enumerate(zip(logits, targets, strict=True)):
+    rows: list[list[Value]] = []
+    for i, row in enumerate(logits):
         if isinstance(row, (str, bytes)) or not isinstance(row, Sequence) or not row:
-            raise TypeError(
-                f"softmax_cross_entropy: logits {i} must be a non-empty list of Values, got {row!r}"
-            )
+            raise TypeError(f"{name}: logits {i} must be a non-empty list of Values, got {row!r}")
         if width < 0:
             width = len(row)
         elif len(row) != width:
-            raise ValueError(
-                f"softmax_cross_entropy: sample {i} has {len(row)} logits, sample 0 has {width}"
-            )
-        if isinstance(target, bool) or not isinstance(target, numbers.Integral):
-            raise TypeError(
-                f"softmax_cross_entropy: target {i} must be a class index (int), "
-                f"got {type(target).__name__}: {target!r}"
-            )
-        if not 0 <= target < width:
-            raise ValueError(
-                f"softmax_cross_entropy: target {i} is class {target}, "
-                f"but there are {width} logits (classes 0..{width - 1})"
-            )
-        zs = [_value(z, f"softmax_cross_entropy: logit {i}[{j}]") for j, z in enumerate(row)]
-        m = max(z.data for z in zs)
-        shifted = [z - m for z in zs]
-        total = shifted[0].exp()
-        for s in shifted[1:]:
-            total = total + s.exp()
-        terms.append(total.log() - shifted[int(target)])
-    return _mean(terms)
+            raise ValueError(f"{name}: sample {i} has {len(row)} logits, sample 0 has {width}")
+        rows.append([_value(z, f"{name}: logit {i}[{j}]") for j, z in enumerate(row)])
+    return _softmax_cross_entropy(rows, _one_hot(name, targets, width))
 
 
 def l2(parameters: Iterable[Value], alpha: float) -> Value:
@@ -239,7 +277,7 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
         The penalty, a Value (0.0 for no parameters).
 
     Example:
-        >>> from autograd import Value
+        >>> from autograd import LogSumExp, Value
         >>> from nn.losses import l2
         >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
         0.0005
