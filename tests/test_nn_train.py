@@ -3,16 +3,25 @@ from __future__ import annotations
 import io
 import math
 import random
+import struct
 import sys
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pytest
 
+import nn.train
+from autograd import Value
 from nn import (
     MLP,
     SGD,
     Adam,
     Evaluation,
+    Graph,
+    History,
     LinearDecay,
+    Module,
+    Optimizer,
     Trainer,
     build_graph,
     fit,
@@ -238,3 +247,163 @@ def test_fit_checks_its_data() -> None:
         trainer.fit(BLOBS_X, BLOBS_Y, -1)
     with pytest.raises(ValueError, match="test: X has 1 samples but y has 2"):
         trainer.fit(BLOBS_X, BLOBS_Y, 1, test=(BLOBS_X[:1], BLOBS_Y[:2]))
+
+
+def _bits(xs: Sequence[float]) -> list[bytes]:
+    """IEEE bytes: tells 0.0 from -0.0, so equal lists are equal bit for bit."""
+    return [struct.pack("<d", x) for x in xs]
+
+
+def _history_bits(history: History) -> list[list[bytes]]:
+    figures = ("loss", "train_accuracy", "test_loss", "test_accuracy", "lr")
+    return [_bits(getattr(history, name)) for name in figures]
+
+
+# A task per loss: (loss, hidden activation, outputs, X, y). Seven samples, so batches of 3
+# leave a smaller last batch of 1.
+SEVEN_X = [*BLOBS_X, [0.2, -0.1]]
+TASKS: dict[str, tuple[str, str, int, list[list[float]], list[Any]]] = {
+    "max_margin": ("max_margin", "relu", 1, SEVEN_X, [*BLOBS_Y, 1]),
+    "bce": ("bce", "tanh", 1, SEVEN_X, [0, 0, 0, 1, 1, 1, 1]),
+    "softmax": ("softmax", "tanh", 3, [*THREE_X, [0.1, 0.1]], [*THREE_Y, 0]),
+    "mse": ("mse", "tanh", 2, SEVEN_X, [[x0 + x1, x0 * x1] for x0, x1 in SEVEN_X]),
+    "mse, one output": ("mse", "sigmoid", 1, SEVEN_X, [x0 - x1 for x0, x1 in SEVEN_X]),
+}
+OPTIMIZERS: dict[str, Callable[[MLP], Optimizer]] = {
+    "sgd": lambda m: SGD(m.parameters(), lr=0.2),
+    "momentum": lambda m: SGD(m.parameters(), lr=0.1, momentum=0.9),
+    "adam": lambda m: Adam(m.parameters(), lr=0.05),
+}
+
+
+def _train(task: str, optimizer: str, replay: bool, **kwargs: object) -> tuple[History, MLP]:
+    loss, activation, outputs, X, y = TASKS[task]
+    model = MLP(2, [5, 4, outputs], activation=activation, seed=2)
+    trainer = Trainer(
+        model,
+        OPTIMIZERS[optimizer](model),
+        loss,  # type: ignore[arg-type]
+        replay=replay,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    history = trainer.fit(X, y, 12, test=(X[:5], y[:5]))
+    return history, model
+
+
+@pytest.mark.parametrize("batch_size", [None, 3], ids=["full batch", "batches of 3"])
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_replay_trains_bit_for_bit_as_rebuilding_the_graph(
+    task: str, optimizer: str, batch_size: int | None
+) -> None:
+    settings = {"l2": 1e-3, "schedule": LinearDecay(1.0, 0.5, 30), "batch_size": batch_size}
+    replayed, replayed_model = _train(task, optimizer, True, **settings)
+    rebuilt, rebuilt_model = _train(task, optimizer, False, **settings)
+    assert _history_bits(replayed) == _history_bits(rebuilt)
+    assert _bits([p.data for p in replayed_model.parameters()]) == _bits(
+        [p.data for p in rebuilt_model.parameters()]
+    )
+    assert _bits([p.grad for p in replayed_model.parameters()]) == _bits(
+        [p.grad for p in rebuilt_model.parameters()]
+    )
+    assert replayed.loss[-1] != replayed.loss[0]  # it trained: the numbers moved
+
+
+def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    sizes: list[int] = []
+    build = nn.train.build_graph
+
+    def counted(model: Module, X: object, *args: object) -> Graph:
+        sizes.append(len(X))  # type: ignore[arg-type]
+        return build(model, X, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(nn.train, "build_graph", counted)
+    return sizes
+
+
+def test_replay_builds_one_graph_per_batch_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    sizes = _counting_builds(monkeypatch)
+    trainer = _trainer(batch_size=4)
+    trainer.fit(BLOBS_X, BLOBS_Y, 5, test=(BLOBS_X[:3], BLOBS_Y[:3]))
+    trainer.evaluate(BLOBS_X, BLOBS_Y)
+    assert sizes == [4, 2, 3, 6]  # the batches of 4 and of 2, the test set, the whole set
+    sizes.clear()
+    eager = _trainer(batch_size=4, replay=False)
+    eager.fit(BLOBS_X, BLOBS_Y, 5)
+    assert sizes == [4, 2] * 5
+
+
+def test_replay_step_returns_the_graph_with_this_steps_numbers() -> None:
+    replayed, rebuilt = _trainer(), _trainer(replay=False)
+    for k in range(3):
+        batch = (BLOBS_X[k : k + 3], BLOBS_Y[k : k + 3])
+        ours, theirs = replayed.step(*batch), rebuilt.step(*batch)
+        assert _bits([ours.loss.data]) == _bits([theirs.loss.data])
+        assert [_bits([v.data for v in row]) for row in ours.outputs] == [
+            _bits([v.data for v in row]) for row in theirs.outputs
+        ]
+        # Every leaf holds this step's gradient, as on a new graph: inputs too.
+        assert [_bits([x.grad for x in row]) for row in ours.inputs] == [
+            _bits([x.grad for x in row]) for row in theirs.inputs
+        ]
+        assert [[x.data for x in row] for row in ours.inputs] == batch[0]
+    assert ours is replayed.step(BLOBS_X[:3], BLOBS_Y[:3])  # one graph per batch size
+
+
+def test_graph_holds_the_batch_in_leaves_of_its_own() -> None:
+    model = MLP(2, [3, 3], seed=0)
+    graph = build_graph(model, THREE_X[:2], THREE_Y[:2], "softmax")
+    assert [[x.data for x in row] for row in graph.inputs] == THREE_X[:2]
+    assert [[x.label for x in row] for row in graph.inputs] == [["x0", "x1"]] * 2
+    assert [[t.data for t in row] for row in graph.targets] == [[1.0, 0.0, 0.0]] * 2
+    assert [t.label for t in graph.targets[0]] == ["y0", "y1", "y2"]
+    signs = build_graph(MLP(2, [1], seed=0), BLOBS_X[2:4], [0, 1], "max_margin").targets
+    assert [[t.data for t in row] for row in signs] == [[-1.0], [1.0]]
+    assert signs[0][0].label == "y"
+
+
+class _Dot(Module):
+    """w . x for inputs of any length (the weights used are the first len(x))."""
+
+    def __init__(self) -> None:
+        self.w = [Value(0.1 * k, label=f"w{k}") for k in range(4)]
+
+    def __call__(self, x: Sequence[Value | float]) -> Value:
+        total = self.w[0] * x[0]
+        for w, xi in zip(self.w[1:], x[1:]):
+            total = total + w * xi
+        return total
+
+    def parameters(self) -> list[Value]:
+        return list(self.w)
+
+
+def test_replay_builds_anew_for_inputs_the_graph_does_not_fit() -> None:
+    def run(replay: bool) -> list[float]:
+        model = _Dot()
+        trainer = Trainer(model, SGD(model.parameters(), lr=0.1), "mse", replay=replay)
+        trainer.step([[1.0, 2.0], [3.0, 4.0]], [1.0, 0.0])
+        trainer.step([[1.0, 2.0, 3.0], [0.5, 0.5, 0.5]], [1.0, 0.0])  # same size, longer rows
+        trainer.step([[2.0, 1.0], [1.0, 1.0]], [0.0, 1.0])
+        return [p.data for p in model.parameters()]
+
+    assert _bits(run(True)) == _bits(run(False))
+
+
+def test_replay_reports_bad_batches_as_building_does() -> None:
+    trainer = _trainer()
+    trainer.step(BLOBS_X, BLOBS_Y)
+    with pytest.raises(ValueError, match="max_margin: label 0 is 2"):
+        trainer.step(BLOBS_X, [2, *BLOBS_Y[1:]])
+    with pytest.raises(TypeError, match="build_graph: sample 1, input 0 must be a number, got str"):
+        trainer.evaluate([BLOBS_X[0], ["a", 1.0], *BLOBS_X[2:]], BLOBS_Y)  # type: ignore[list-item]
+
+
+def test_verbose_every_k_epochs_prints_those_and_the_last(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _trainer(verbose=2).fit(BLOBS_X, BLOBS_Y, 5)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines] == ["epoch 2/5", "epoch 4/5", "epoch 5/5"]
+    with pytest.raises(ValueError, match="verbose must be a bool or an int >= 0, got -1"):
+        _trainer(verbose=-1)

@@ -7,19 +7,23 @@ import numbers
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 
 import attrs
 
-from autograd import Value
+from autograd import GraphExecutor, Value
 from nn.losses import (
+    _binary_cross_entropy,
+    _max_margin,
+    _mse,
+    _one_hot,
+    _probabilities,
+    _signed_labels,
+    _softmax_cross_entropy,
+    _targets,
     accuracy,
     binary_accuracy,
-    binary_cross_entropy,
-    max_margin,
-    mse,
-    softmax_cross_entropy,
 )
 from nn.losses import l2 as l2_penalty
 from nn.module import Module
@@ -53,14 +57,24 @@ Targets = Sequence[float | Sequence[float]]
 class Graph:
     """One batch's forward graph, as built by :func:`build_graph`.
 
+    The batch's numbers sit in leaves of their own, ``inputs`` and ``targets``: give them a
+    batch of the same size's numbers and replay the graph (``GraphExecutor().compile(loss)``),
+    and it computes what :func:`build_graph` would build for that batch, bit for bit.
+
     Attributes:
         loss: The objective: the mean loss over the batch plus the L2 penalty. Call
             ``backward`` on it.
         outputs: The model's outputs, one list per sample (a list of one for one output).
+        inputs: The input leaves, one list per sample, labelled ``x0``, ``x1``, ...
+        targets: The target leaves, one list per sample, holding the numbers the loss reads:
+            the target values for ``"mse"``, the label as -1.0/+1.0 for ``"max_margin"``, the
+            target in [0, 1] for ``"bce"``, the label's one-hot vector for ``"softmax"``.
     """
 
     loss: Value
     outputs: list[list[Value]]
+    inputs: list[list[Value]] = attrs.Factory(list)
+    targets: list[list[Value]] = attrs.Factory(list)
 
 
 @attrs.frozen
@@ -145,31 +159,78 @@ def _single(outputs: list[list[Value]], loss: str) -> list[Value]:
     return [row[0] for row in outputs]
 
 
-def _regression_pairs(outputs: list[list[Value]], y: Targets) -> tuple[list[Value], list[float]]:
-    """Flatten outputs and targets for MSE; a number target goes with a one-output model."""
-    predictions: list[Value] = []
-    targets: list[float] = []
-    for i, (row, target) in enumerate(zip(outputs, y, strict=True)):
-        wanted: Sequence[float] = target if isinstance(target, Sequence) else [target]
-        if len(wanted) != len(row):
+def _input_numbers(X: Inputs) -> list[list[float]]:
+    """The batch's inputs as floats, one list per sample."""
+    rows = []
+    for i, x in enumerate(X):
+        if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
+            raise TypeError(
+                f"build_graph: sample {i} must be a sequence of numbers, "
+                f"got {type(x).__name__}: {x!r}"
+            )
+        row: list[float] = []
+        for j, v in enumerate(x):
+            if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                raise TypeError(
+                    f"build_graph: sample {i}, input {j} must be a number, "
+                    f"got {type(v).__name__}: {v!r}"
+                )
+            row.append(float(v))
+        rows.append(row)
+    return rows
+
+
+def _regression_targets(y: Targets, width: int) -> list[list[float]]:
+    """MSE's targets, one list per sample; a number target goes with a one-output model."""
+    rows: list[Sequence[object]] = []
+    for i, target in enumerate(y):
+        wanted: Sequence[object] = target if isinstance(target, Sequence) else [target]
+        if len(wanted) != width:
             raise ValueError(
                 f"loss 'mse': sample {i} has {len(wanted)} target(s) but the model gives "
-                f"{len(row)} output(s)"
+                f"{width} output(s)"
             )
-        predictions.extend(row)
-        targets.extend(wanted)
-    return predictions, targets
+        rows.append(wanted)
+    flat = iter(_targets("mse", [t for row in rows for t in row]))
+    return [[next(flat) for _ in row] for row in rows]
+
+
+def _target_numbers(loss: LossName, y: Targets, width: int) -> list[list[float]]:
+    """The numbers of the batch's target leaves, one list per sample (see :class:`Graph`)."""
+    if loss == "softmax":
+        return _one_hot("softmax_cross_entropy", y, width)
+    if loss == "mse":
+        return _regression_targets(y, width)
+    if width != 1:
+        raise ValueError(f"loss {loss!r} needs one output per sample; the model gives {width}")
+    if loss == "bce":
+        return [[t] for t in _probabilities("binary_cross_entropy", y)]
+    return [[sign] for sign in _signed_labels("max_margin", y)]
+
+
+def _objective(loss: LossName, outputs: list[list[Value]], targets: list[list[Value]]) -> Value:
+    """The mean loss of the batch, from its outputs and target leaves."""
+    if loss == "softmax":
+        return _softmax_cross_entropy(outputs, targets)
+    flat_outputs = [v for row in outputs for v in row]
+    flat_targets = [t for row in targets for t in row]
+    if loss == "mse":
+        return _mse(flat_outputs, flat_targets)
+    if loss == "bce":
+        return _binary_cross_entropy(flat_outputs, flat_targets)
+    return _max_margin(flat_outputs, flat_targets)
 
 
 def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
     """Run the model on a batch and build its loss: the one place a training graph is made.
 
-    The graph is the same function of the parameters whatever their values when it was built:
-    the only choices made from the numbers (the branch of the binary cross-entropy, the shift
-    of the softmax) are exact identities picked for range, see :mod:`nn.losses`. So a batch's
-    graph can be built once and replayed after each update, rather than rebuilt (though once a
-    logit has moved far from its value at build time, an ``exp`` of the replay may overflow
-    where a rebuilt graph would not).
+    The inputs and the targets become leaves of their own (see :class:`Graph`), and no choice
+    is made from the numbers: the cross-entropies use :class:`~autograd.LogSumExp`, stable for
+    any logit, and the softmax picks the label's logit with a one-hot dot product. So the graph
+    is the same function of the parameters and of the batch's numbers whatever they were when
+    it was built, and :class:`Trainer` replays one graph per batch size instead of rebuilding
+    it every step (as long as the model's graph does not depend on the numbers either, which
+    holds for any model made of Values and operations, such as :class:`~nn.MLP`).
 
     Args:
         model: Any Module; its output for one sample is one Value or a list of them.
@@ -179,22 +240,40 @@ def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float 
         l2: The strength of the L2 penalty on ``model.parameters()`` (0 for none).
 
     Returns:
-        The objective and the outputs.
+        The objective, the outputs, and the input and target leaves.
     """
     X, y = _check_data(X, y, "build_graph")
     loss = _check_loss(loss)
-    outputs = [_as_list(model(x)) for x in X]
-    if loss == "softmax":
-        objective = softmax_cross_entropy(outputs, y)  # type: ignore[arg-type]
-    elif loss == "mse":
-        objective = mse(*_regression_pairs(outputs, y))
-    elif loss == "bce":
-        objective = binary_cross_entropy(_single(outputs, loss), y)  # type: ignore[arg-type]
-    else:
-        objective = max_margin(_single(outputs, loss), y)  # type: ignore[arg-type]
+    inputs = [[Value(v, label=f"x{j}") for j, v in enumerate(row)] for row in _input_numbers(X)]
+    outputs = [_as_list(model(x)) for x in inputs]
+    targets = [
+        [Value(t, label="y" if len(row) == 1 else f"y{j}") for j, t in enumerate(row)]
+        for row in _target_numbers(loss, y, len(outputs[0]))
+    ]
+    objective = _objective(loss, outputs, targets)
     if l2:
         objective = objective + l2_penalty(model.parameters(), l2)
-    return Graph(objective, outputs)
+    return Graph(objective, outputs, inputs, targets)
+
+
+def _fill(graph: Graph, X: Inputs, y: Targets, loss: LossName) -> bool:
+    """Give the graph's input and target leaves a batch's numbers; False if they do not fit.
+
+    The numbers are made by the functions :func:`build_graph` uses, so the leaves hold what a
+    graph built for this batch would hold.
+    """
+    rows = _input_numbers(X)
+    leaves = graph.inputs
+    if len(rows) != len(leaves) or any(len(r) != len(n) for r, n in zip(rows, leaves)):
+        return False
+    targets = _target_numbers(loss, y, len(graph.outputs[0]))
+    for row, nodes in zip(rows, leaves):
+        for x, leaf in zip(row, nodes):
+            leaf.data = x
+    for row, nodes in zip(targets, graph.targets):
+        for t, leaf in zip(row, nodes):
+            leaf.data = t
+    return True
 
 
 def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float | None:
@@ -208,9 +287,22 @@ def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float |
 class Trainer:
     """Trains a model with an optimiser on a loss, epoch by epoch.
 
-    Each step builds the batch's graph (:func:`build_graph`), zeroes the parameters' gradients
-    (``backward`` adds into ``grad``, so without this every step would also apply the previous
-    steps' gradients), runs ``backward`` and lets the optimiser update the parameters.
+    Each step computes the batch's graph (:func:`build_graph`), zeroes the parameters'
+    gradients (``backward`` adds into ``grad``, so without this every step would also apply the
+    previous steps' gradients), runs ``backward`` and lets the optimiser update the parameters.
+
+    With ``replay`` (the default) the graph is built and compiled into a
+    :class:`~autograd.Plan` once per batch size, and each later step of that size puts the
+    batch's numbers into the graph's input and target leaves and replays the plan: forward,
+    backward, no new nodes. The graph's shape never depends on the numbers (see
+    :func:`build_graph`), so every number -- losses, accuracies, gradients, parameters -- is
+    bit for bit what building a new graph every step gives (``replay=False``: what micrograd's
+    demo does, and the simpler loop to follow). Full-batch training compiles one graph;
+    mini-batches two at most (the last batch of an epoch may be smaller), plus one per size of
+    data given to :meth:`evaluate`. Replay needs a model whose graph is made of Values and
+    operations alone, as every :class:`~nn.Module` of this library is: a model that turned an
+    input into a plain number (``float(x)``) or chose its operations from the numbers would
+    replay the graph it had when it was built, so train such a model with ``replay=False``.
 
     Args:
         model: The model to train.
@@ -223,10 +315,13 @@ class Trainer:
             Mini-batches are drawn from a shuffle of the training set each epoch.
         seed: Seeds the trainer's own ``random.Random`` for shuffling, so a run is reproducible
             and the global ``random`` is left alone.
-        verbose: Print one line per epoch to standard output (instead of a progress bar).
+        verbose: Print the epoch's figures to standard output (instead of a progress bar):
+            True (or 1) after every epoch, an int k after every k-th epoch and the last.
         progress: Show a tqdm progress bar on standard error: None (default) when standard error
             is a terminal and tqdm is installed (``pip install 'opgrad[progress]'``), True
             whenever tqdm is installed, False never.
+        replay: Build and compile each batch size's graph once and replay it (True, the
+            default), or build a new graph every step (False); the results are the same.
 
     Example:
         >>> from nn import MLP, SGD, Trainer
@@ -247,8 +342,9 @@ class Trainer:
         schedule: Callable[[int], float] | None = None,
         batch_size: int | None = None,
         seed: int = 0,
-        verbose: bool = False,
+        verbose: bool | int = False,
         progress: bool | None = None,
+        replay: bool = True,
     ) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"Trainer: model must be a Module, got {type(model).__name__}")
@@ -269,6 +365,8 @@ class Trainer:
             )
         if not _is_penalty(l2):
             raise ValueError(f"Trainer: l2 must be a finite number >= 0, got {l2!r}")
+        if not isinstance(verbose, int) or verbose < 0:
+            raise ValueError(f"Trainer: verbose must be a bool or an int >= 0, got {verbose!r}")
         self.model = model
         self.optimizer = optimizer
         self.loss: LossName = _check_loss(loss)
@@ -277,7 +375,9 @@ class Trainer:
         self.batch_size = batch_size
         self.verbose = verbose
         self.progress = progress
+        self.replay = bool(replay)
         self._rng = random.Random(seed)
+        self._replays: dict[tuple[int, LossName, float], _Replay] = {}
 
     def build_graph(self, X: Inputs, y: Targets) -> Graph:
         """The batch's graph for this trainer's model, loss and L2 penalty (:func:`build_graph`)."""
@@ -286,21 +386,47 @@ class Trainer:
     def step(self, X: Inputs, y: Targets) -> Graph:
         """One optimisation step on one batch; returns the graph it was computed from.
 
-        The graph's numbers are those before the update.
+        The graph's loss and outputs hold the numbers before the update. With replay it is the
+        trainer's graph for this batch size, which the next step or evaluation of that size
+        gives new numbers (and its inner nodes other than the outputs keep older ones).
         """
         if self.schedule is not None:
             self.optimizer.lr = self.schedule(self.optimizer.steps)
-        graph = self.build_graph(X, y)
-        # The graph is new, so only the parameters hold gradients from earlier steps.
+        graph, replay = self._graph(X, y)
         self.model.zero_grad()
-        graph.loss.backward()
+        if replay is None:
+            graph.loss.backward()  # a new graph: only the parameters held gradients
+        else:
+            replay.backward()
         self.optimizer.step()
         return graph
 
     def evaluate(self, X: Inputs, y: Targets) -> Evaluation:
         """The model's loss (with the L2 penalty) and accuracy on ``X``, ``y``; no update."""
-        graph = self.build_graph(X, y)
+        graph, _ = self._graph(X, y)
         return Evaluation(graph.loss.data, _accuracy(graph.outputs, y, self.loss))
+
+    def _graph(self, X: Inputs, y: Targets) -> tuple[Graph, _Replay | None]:
+        """The batch's graph, holding the batch's numbers, and the replay that computed them.
+
+        Without replay, or for a batch the cached graph does not fit, the graph is built and
+        there is no replay. Otherwise the first batch of a size builds the graph and compiles
+        it, and later ones fill its leaves and replay it.
+        """
+        if not self.replay:
+            return self.build_graph(X, y), None
+        X, y = _check_data(X, y, "build_graph")
+        key = (len(X), self.loss, self.l2)
+        cached = self._replays.get(key)
+        if cached is None:
+            graph = self.build_graph(X, y)
+            self._replays[key] = cached = _Replay(graph)
+            return graph, cached
+        if not _fill(cached.graph, X, y, self.loss):
+            # Inputs of another length than the graph's: a model that takes any length.
+            return self.build_graph(X, y), None
+        cached.forward()
+        return cached.graph, cached
 
     def fit(
         self,
@@ -343,7 +469,8 @@ class Trainer:
                 history.lr.append(self.optimizer.lr)
                 history.seconds.append(time.perf_counter() - start)
                 line = _summary(history)
-                if self.verbose:
+                every = int(self.verbose)
+                if every and ((epoch + 1) % every == 0 or epoch + 1 == epochs):
                     print(f"epoch {epoch + 1:>{len(str(epochs))}}/{epochs}  {line}")
                 if bar is not None:
                     bar.set_postfix_str(line, refresh=False)
@@ -373,6 +500,33 @@ class Trainer:
         return total_loss / n, (None if self.loss == "mse" else total_right / n)
 
 
+class _Replay:
+    """A batch size's graph compiled into a plan, and the nodes a step reads or zeroes."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.plan = GraphExecutor().compile(graph.loss)
+        self.leaves = self.plan.leaves
+        self.outputs = [v for row in graph.outputs for v in row]
+
+    def forward(self) -> None:
+        """Replay the forward pass from the leaves' data; write the loss and the outputs."""
+        self.plan.forward()
+        for node, data in zip(self.outputs, self.plan.read(self.outputs)):
+            node.data = data
+
+    def backward(self) -> None:
+        """Zero every leaf's gradient, then add the replayed backward pass into the leaves.
+
+        The parameters among the leaves then hold the step's gradient as eager backward on a
+        new graph leaves it; the other leaves (inputs, targets, constants) do too, rather than
+        summing the gradients of every step so far.
+        """
+        for leaf in self.leaves:
+            leaf.grad = 0.0
+        self.plan.backward()
+
+
 def _summary(history: History) -> str:
     parts = [f"loss {history.loss[-1]:.4f}"]
     if history.train_accuracy:
@@ -384,7 +538,7 @@ def _summary(history: History) -> str:
     return "  ".join(parts)
 
 
-def _progress_bar(progress: bool | None, verbose: bool, epochs: int) -> tqdm[Any] | None:
+def _progress_bar(progress: bool | None, verbose: bool | int, epochs: int) -> tqdm[Any] | None:
     """A tqdm bar over the epochs, or None: when not wanted, not a terminal, or no tqdm."""
     if progress is False or verbose:
         return None
@@ -413,8 +567,9 @@ def fit(
     batch_size: int | None = None,
     test: tuple[Inputs, Targets] | None = None,
     seed: int = 0,
-    verbose: bool = False,
+    verbose: bool | int = False,
     progress: bool | None = None,
+    replay: bool = True,
 ) -> History:
     """Train ``model`` in one call: ``Trainer(model, optimizer, loss, ...).fit(X, y, epochs)``.
 
@@ -438,5 +593,6 @@ def fit(
         seed=seed,
         verbose=verbose,
         progress=progress,
+        replay=replay,
     )
     return trainer.fit(X, y, epochs, test=test)
