@@ -588,6 +588,34 @@ def test_cli_train_options_override_the_recipe(capsys: pytest.CaptureFixture[str
     )
 
 
+def test_cli_train_verbose_prints_a_line_per_epoch(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "train", "xor", "--epochs", "3", "--verbose")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[2] == "training: max-margin loss, SGD lr 0.1, momentum 0.9, full batch, 3 epochs"
+    assert [line[:10] for line in lines[3:6]] == ["epoch 1/3 ", "epoch 2/3 ", "epoch 3/3 "]
+    assert re.fullmatch(r"epoch 3/3  loss \d\.\d{4}  accuracy \d+\.\d%", lines[5])
+    assert lines[6].startswith("trained in ")
+
+
+@pytest.mark.parametrize("dataset", ["iris", "moons"])
+def test_cli_train_without_replay_prints_the_same_numbers(
+    capsys: pytest.CaptureFixture[str], dataset: str
+) -> None:
+    # iris: softmax on mini-batches of 16 (the last one of 8); moons: max-margin + L2, decay.
+    options = ["train", dataset, "--epochs", "3", "--verbose"]
+    status, replayed, _ = run(capsys, *options)
+    assert status == 0
+    status, rebuilt, _ = run(capsys, *options, "--no-replay")
+    assert status == 0
+
+    def numbers(out: str) -> list[str]:
+        return [line for line in out.splitlines() if not line.startswith("trained in")]
+
+    assert numbers(replayed) == numbers(rebuilt)
+    assert len(numbers(replayed)) == 3 + 3 + (2 if dataset == "iris" else 1)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -683,6 +711,8 @@ def test_cli_demo_writes_every_file_it_names(
     out_dir = tmp_path / "out"
     status, out, err = run(capsys, "demo", "--out", str(out_dir), "--epochs", "2")
     assert (status, err) == (0, "")
+    # Every 10th epoch and the last, here the second, even though stderr is no terminal.
+    assert [line[:10] for line in out.splitlines() if line.startswith("epoch")] == ["epoch 2/2 "]
     written = [line.removeprefix("wrote ") for line in out.splitlines() if line.startswith("wrote")]
     names = [
         "moons-history.png",
@@ -723,5 +753,8 @@ def test_cli_demo_without_dot_still_writes_the_plots_and_the_dot_file(
 def test_cli_demo_reaches_100_percent_on_the_moons(tmp_path: Path) -> None:
     result = opgrad("demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    epochs = [line[:13] for line in result.stdout.splitlines() if line.startswith("epoch")]
+    assert epochs == [f"epoch {k:>3}/100" for k in range(10, 101, 10)]
+    assert "epoch 100/100  loss 0.0123  accuracy 100.0%" in result.stdout  # before the update
     assert "training set: loss 0.01287, accuracy 100.0% (100 of 100)" in result.stdout
     assert (tmp_path / "out" / "moons-boundary.png").stat().st_size > 0

@@ -273,6 +273,18 @@ def _parser() -> _Parser:
     )
     train.add_argument("dataset", choices=sorted(RECIPES), help="the data set")
     _training_options(train)
+    train.add_argument(
+        "--verbose",
+        action="store_true",
+        help="print the loss and accuracy after every epoch (instead of a progress bar)",
+    )
+    train.add_argument(
+        "--no-replay",
+        dest="replay",
+        action="store_false",
+        help="build the graph anew every step rather than replay a compiled one "
+        "(the same numbers, slower)",
+    )
     train.add_argument("--save", metavar="PATH", help="save the model as JSON, with its metadata")
     train.add_argument(
         "--plot",
@@ -357,9 +369,9 @@ def _parser() -> _Parser:
     demo = commands.add_parser(
         "demo",
         help="train on two moons and write plots and graph drawings",
-        description="Train micrograd's MLP on two moons, print its accuracy and write the "
-        "decision boundary, the training curves, one neuron's graph and an animation of the "
-        "lecture neuron's backward pass.",
+        description="Train micrograd's MLP on two moons, printing the loss and accuracy every "
+        "10 epochs, print its accuracy and write the decision boundary, the training curves, "
+        "one neuron's graph and an animation of the lecture neuron's backward pass.",
     )
     demo.add_argument("--out", default="out", metavar="DIR", help="where to write (default: out)")
     demo.add_argument(
@@ -583,6 +595,8 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
         schedule=LinearDecay(lr, lr / 10, steps) if recipe.decay else None,
         batch_size=batch,
         seed=seed,
+        verbose=args.verbose,
+        replay=args.replay,
     )
     print(f"data: {recipe.about}; {data.description}")
     print(f"model: {model!r}, {len(model.parameters())} parameters, seed {seed}")
@@ -958,6 +972,10 @@ def _trained_neuron(run: _Run) -> Value:
     return chosen
 
 
+_DEMO_EVERY = 10
+"""The demo prints the loss and accuracy every this many epochs, and after the last."""
+
+
 def _demo_command(args: argparse.Namespace) -> int:
     _require_matplotlib()
     out = Path(args.out)
@@ -969,6 +987,8 @@ def _demo_command(args: argparse.Namespace) -> int:
         lr=None,
         epochs=args.epochs,
         batch_size=None,
+        verbose=_DEMO_EVERY,
+        replay=True,
     )
     run = _train("moons", options)
     for path in _plots(run, out):
