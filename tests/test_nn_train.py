@@ -333,6 +333,23 @@ def test_replay_builds_one_graph_per_batch_size(monkeypatch: pytest.MonkeyPatch)
     assert sizes == [4, 2] * 5
 
 
+def test_replay_follows_a_change_of_loss_penalty_or_model() -> None:
+    def run(replay: bool) -> list[float]:
+        trainer = _trainer(replay=replay)
+        trainer.step(BLOBS_X, BLOBS_Y)
+        trainer.l2 = 1e-2
+        trainer.step(BLOBS_X, BLOBS_Y)
+        trainer.loss = "bce"
+        trainer.step(BLOBS_X, [0, 0, 0, 1, 1, 1])
+        first = trainer.model
+        trainer.model = MLP(2, [6, 1], activation="tanh", seed=1)
+        trainer.optimizer = SGD(trainer.model.parameters(), lr=0.1)
+        trainer.step(BLOBS_X, [0, 0, 0, 1, 1, 1])
+        return [p.data for p in first.parameters() + trainer.model.parameters()]
+
+    assert _bits(run(True)) == _bits(run(False))
+
+
 def test_replay_step_returns_the_graph_with_this_steps_numbers() -> None:
     replayed, rebuilt = _trainer(), _trainer(replay=False)
     for k in range(3):

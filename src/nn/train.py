@@ -377,7 +377,9 @@ class Trainer:
         self.progress = progress
         self.replay = bool(replay)
         self._rng = random.Random(seed)
-        self._replays: dict[tuple[int, LossName, float], _Replay] = {}
+        # Keyed by what the graph is made from, so that setting trainer.loss, .l2 or .model
+        # afterwards makes a new graph rather than replaying a stale one.
+        self._replays: dict[tuple[int, LossName, float, Module], _Replay] = {}
 
     def build_graph(self, X: Inputs, y: Targets) -> Graph:
         """The batch's graph for this trainer's model, loss and L2 penalty (:func:`build_graph`)."""
@@ -416,7 +418,7 @@ class Trainer:
         if not self.replay:
             return self.build_graph(X, y), None
         X, y = _check_data(X, y, "build_graph")
-        key = (len(X), self.loss, self.l2)
+        key = (len(X), self.loss, self.l2, self.model)
         cached = self._replays.get(key)
         if cached is None:
             graph = self.build_graph(X, y)
