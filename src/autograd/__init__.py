@@ -3,7 +3,7 @@
 from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
 from autograd.explainer import ExplainedStep, explain, explain_steps
 from autograd.files import write_atomic
-from autograd.gradcheck import GradcheckError, GradientReport, gradcheck, numerical_gradients
+from autograd.numerical import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import (
     Add,

@@ -165,7 +165,7 @@ class GraphExecutor:
         observer: Called with a :class:`BackwardStep` for every chain-rule step of
             ``backward``/``gradients``, in execution order (see :func:`autograd.explain`).
 
-    Example:
+    Examples:
         >>> from autograd import GraphExecutor, Value
         >>> a = Value(3.0, label="a")
         >>> z = (a * a) * 2

@@ -104,7 +104,7 @@ def explain_steps(root: Value) -> list[ExplainedStep]:
         One :class:`ExplainedStep` per (node, input) pair the executor visits; empty when
         ``root`` is a leaf.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from autograd.explainer import explain_steps
         >>> a = Value(3.0, label="a")
@@ -150,7 +150,7 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
     Raises:
         ValueError: ``format`` is neither ``"text"`` nor ``"markdown"``.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from autograd.explainer import explain
         >>> x = Value(2.0, label="x")

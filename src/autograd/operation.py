@@ -34,7 +34,7 @@ class Operation(abc.ABC):
     Calling an instance on Values or numbers applies it: ``Mul()(a, b)`` returns a new Value
     whose ``op`` is that instance and whose ``parents`` are ``(a, b)``.
 
-    Example:
+    Examples:
         >>> import math
         >>> import attrs
         >>> from autograd import Operation, Value

@@ -282,7 +282,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
             value, or a number outside an operation's domain (``log(0)``); the one-line
             message names the column and the piece.
 
-    Example:
+    Examples:
         >>> from autograd.parse import parse_expression
         >>> o, leaves = parse_expression("tanh(x*w + b)", {"x": 2.0, "w": -3.0, "b": 6.5})
         >>> round(o.data, 4), sorted(leaves)
@@ -333,7 +333,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, float]:
             is a keyword or one of the functions), a number that is not a finite float, or a
             name set twice; the one-line message quotes the item.
 
-    Example:
+    Examples:
         >>> from autograd.parse import parse_assignments
         >>> parse_assignments(["x1=2", "w1=-3"])
         {'x1': 2.0, 'w1': -3.0}

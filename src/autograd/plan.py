@@ -105,7 +105,7 @@ class Plan:
     always runs that executor's careful passes: same numbers, same checks and reports, no
     speed-up.
 
-    Example:
+    Examples:
         >>> from autograd import GraphExecutor, Value
         >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
         >>> y = (w * x).tanh()

@@ -17,7 +17,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'opgrad[testing]'"
     ) from error
 
-from autograd.gradcheck import gradcheck
+from autograd.numerical import gradcheck
 from autograd.operation import Operation, describe_arity
 
 __all__ = ["away_from", "check_operation", "finite_floats", "positive_floats"]
@@ -80,7 +80,7 @@ def check_operation(
         atol: Absolute tolerance.
         rtol: Relative tolerance.
 
-    Example:
+    Examples:
         >>> from autograd import Log, LogSumExp
         >>> from autograd.testing import check_operation, finite_floats, positive_floats
         >>> check_operation(Log(), positive_floats(), max_examples=20)

@@ -242,7 +242,7 @@ def to_dot(
     Raises:
         ValueError: ``max_nodes`` is not a positive int, or ``rankdir`` is unknown.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from autograd.viz import to_dot
         >>> a = Value(2.0, label="a")

@@ -159,7 +159,7 @@ def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value
     Returns:
         The mean, a Value.
 
-    Example:
+    Examples:
         >>> from autograd import LogSumExp, Value
         >>> from nn.losses import mse
         >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
@@ -184,7 +184,7 @@ def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Valu
     Returns:
         The mean hinge loss, a Value.
 
-    Example:
+    Examples:
         >>> from autograd import LogSumExp, Value
         >>> from nn.losses import max_margin
         >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
@@ -211,7 +211,7 @@ def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[floa
     Returns:
         The mean cross-entropy, a Value.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.losses import binary_cross_entropy
         >>> round(binary_cross_entropy([Value(0.0)], [1]).data, 6)  # log 2
@@ -243,7 +243,7 @@ def softmax_cross_entropy(
     Returns:
         The mean cross-entropy, a Value.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.losses import softmax_cross_entropy
         >>> round(softmax_cross_entropy([[Value(1.0), Value(1.0)]], [0]).data, 6)  # log 2
@@ -276,7 +276,7 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
     Returns:
         The penalty, a Value (0.0 for no parameters).
 
-    Example:
+    Examples:
         >>> from autograd import LogSumExp, Value
         >>> from nn.losses import l2
         >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
@@ -307,7 +307,7 @@ def binary_accuracy(scores: Sequence[Value | float], labels: Sequence[float]) ->
     A score > 0 predicts the positive class; labels are -1/+1 or 0/1 as for
     :func:`max_margin` (1 is the positive class). Scores may be margins or logits.
 
-    Example:
+    Examples:
         >>> from nn.losses import binary_accuracy
         >>> binary_accuracy([0.3, -2.0, 0.1, -0.5], [1, 0, 0, 0])
         0.75
@@ -321,7 +321,7 @@ def binary_accuracy(scores: Sequence[Value | float], labels: Sequence[float]) ->
 def accuracy(logits: Sequence[Sequence[Value | float]], labels: Sequence[int]) -> float:
     """The fraction of samples whose largest logit is at the label's index (the first on ties).
 
-    Example:
+    Examples:
         >>> from nn.losses import accuracy
         >>> accuracy([[0.1, 2.0, -1.0], [3.0, 0.0, 0.0]], [1, 2])
         0.5

@@ -110,7 +110,7 @@ class Neuron(Module):
         w: The weights, labelled ``w0``, ``w1``, ... (after the prefix).
         b: The bias, labelled ``b``.
 
-    Example:
+    Examples:
         >>> from nn import Neuron
         >>> n = Neuron(2, activation="tanh", seed=0)
         >>> [p.label for p in n.parameters()]
@@ -173,7 +173,7 @@ class Layer(Module):
     Attributes:
         neurons: The neurons, in output order.
 
-    Example:
+    Examples:
         >>> from nn import Layer
         >>> layer = Layer(3, 2, seed=0, name="L0")
         >>> [p.label for p in layer.parameters()][:4]
@@ -245,7 +245,7 @@ class MLP(Module):
         layers: The layers, input side first.
         metadata: The dict given above (empty by default).
 
-    Example:
+    Examples:
         >>> from nn import MLP
         >>> model = MLP(2, [16, 16, 1], seed=0)
         >>> len(model.parameters())

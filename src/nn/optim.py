@@ -81,7 +81,7 @@ class SGD(Optimizer):
         lr: The learning rate.
         momentum: mu, in [0, 1).
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.optim import SGD
         >>> w = Value(1.0); w.grad = 0.5
@@ -127,7 +127,7 @@ class Adam(Optimizer):
         betas: (beta1, beta2), each in [0, 1).
         eps: Added to the denominator, > 0.
 
-    Example:
+    Examples:
         >>> from autograd import Value
         >>> from nn.optim import Adam
         >>> w = Value(1.0); w.grad = 0.5
@@ -195,7 +195,7 @@ class LinearDecay:
     micrograd's demo uses ``lr = 1.0 - 0.9 * k / 100``, which is ``LinearDecay(1.0, 0.1, 100)``
     (bit for bit).
 
-    Example:
+    Examples:
         >>> from nn.optim import LinearDecay
         >>> schedule = LinearDecay(1.0, 0.1, 100)
         >>> schedule(0), schedule(50), schedule(100), schedule(1000)

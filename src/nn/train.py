@@ -323,7 +323,7 @@ class Trainer:
         replay: Build and compile each batch size's graph once and replay it (True, the
             default), or build a new graph every step (False); the results are the same.
 
-    Example:
+    Examples:
         >>> from nn import MLP, SGD, Trainer
         >>> model = MLP(2, [4, 1], seed=1)
         >>> trainer = Trainer(model, SGD(model.parameters(), lr=0.1), loss="mse")
@@ -577,7 +577,7 @@ def fit(
 
     The arguments are those of :class:`Trainer` and :meth:`Trainer.fit`.
 
-    Example:
+    Examples:
         >>> from nn import MLP, SGD, fit
         >>> model = MLP(2, [8, 1], activation="tanh", seed=0)
         >>> X, y = [[0, 0], [0, 1], [1, 0], [1, 1]], [-1, 1, 1, -1]

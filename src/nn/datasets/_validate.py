@@ -54,7 +54,7 @@ def check_features(
             entry is NaN or infinite.
         TypeError: ``X`` or a row is not a sequence, or an entry is not a number.
 
-    Example:
+    Examples:
         >>> check_features([[1, 2.5], [3, 4]])
         [[1.0, 2.5], [3.0, 4.0]]
         >>> check_features([[1, 2], [3]])
@@ -109,7 +109,7 @@ def check_dataset(
         ValueError: Empty data, ragged rows, a NaN or infinite entry, or ``len(X) != len(y)``.
         TypeError: A row or entry of ``X``, or a label, is not a number (or not a sequence).
 
-    Example:
+    Examples:
         >>> check_dataset([[0, 1], [1, 0]], [1, 0])
         ([[0.0, 1.0], [1.0, 0.0]], [1, 0])
         >>> check_dataset([[0, 1], [1, "abc"]], [1, 0])

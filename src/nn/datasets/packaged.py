@@ -34,7 +34,7 @@ def iris() -> tuple[list[list[float]], list[int]]:
         ValueError: The packaged file is damaged (a wrong header, row or species), naming the
             line.
 
-    Example:
+    Examples:
         >>> X, y = iris()
         >>> len(X), X[0], IRIS_CLASSES[y[0]]
         (150, [5.1, 3.5, 1.4, 0.2], 'setosa')

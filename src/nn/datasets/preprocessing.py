@@ -108,7 +108,7 @@ def train_test_split(
             leaves either part empty, or, stratified, a class of a single row.
         TypeError: Bad data, or a ``test_size``, ``seed`` or ``stratify`` of the wrong type.
 
-    Example:
+    Examples:
         >>> X = [[float(i)] for i in range(10)]
         >>> y = [0] * 5 + [1] * 5
         >>> X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.4)
@@ -165,7 +165,7 @@ class Standardizer:
         mean: The mean of each feature; empty until fitted.
         std: The standard deviation of each feature (>= 0); empty until fitted.
 
-    Example:
+    Examples:
         >>> scaler = Standardizer().fit([[1.0, 5.0], [3.0, 5.0]])
         >>> scaler.mean, scaler.std
         ((2.0, 5.0), (1.0, 0.0))

@@ -47,7 +47,7 @@ def moons(
         TypeError: ``n`` is not an int, ``noise`` not a number or ``seed`` of the wrong type.
         ValueError: ``n < 2``, or ``noise`` negative or not finite.
 
-    Example:
+    Examples:
         >>> X, y = moons(6, noise=0.0)
         >>> sorted(y)
         [0, 0, 0, 1, 1, 1]

@@ -97,7 +97,7 @@ def gradcheck(
         GradcheckError: A report listing, for every input, its analytic and numerical
             derivative and their difference, marking the ones that fail.
 
-    Example:
+    Examples:
         >>> from autograd import Mul, gradcheck
         >>> gradcheck(Mul(), [2.0, -3.0])
         True
