@@ -5,6 +5,7 @@ import re
 import pytest
 
 from autograd import ExplainedStep, GraphExecutor, Value, explain, explain_steps
+from autograd.examples import lecture_neuron
 
 # The single tanh neuron of the classic backprop lecture and its gradients, worked by hand there.
 TEXTBOOK_GRADS = {
@@ -19,25 +20,6 @@ TEXTBOOK_GRADS = {
     "w2": 0.0,
     "x2": 0.5,
 }
-
-
-def lecture_neuron() -> Value:
-    x1 = Value(2.0, label="x1")
-    x2 = Value(0.0, label="x2")
-    w1 = Value(-3.0, label="w1")
-    w2 = Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1w1x2w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 LINE = re.compile(

@@ -17,6 +17,7 @@ from autograd import (
     render,
     to_dot,
 )
+from autograd.examples import lecture_neuron
 
 # CI installs Graphviz (make system-deps), so there a missing dot fails the tests instead of
 # skipping them; elsewhere they skip.
@@ -29,25 +30,6 @@ needs_graphviz = pytest.mark.skipif(
 RECORD = re.compile(r'^  (v\d+) \[shape=record, label="(.*)"(?:, .*)?\];$', re.MULTILINE)
 OPERATION = re.compile(r'^  (v\d+)_op \[shape=ellipse, label="(.*?)"', re.MULTILINE)
 EDGE = re.compile(r"^  (\w+) -> (\w+)(?: \[.*\])?;$", re.MULTILINE)
-
-
-def lecture_neuron() -> Value:
-    x1 = Value(2.0, label="x1")
-    x2 = Value(0.0, label="x2")
-    w1 = Value(-3.0, label="w1")
-    w2 = Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1w1x2w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
 
 
 def chain(length: int) -> Value:

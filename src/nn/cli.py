@@ -34,6 +34,7 @@ from autograd import (
     render,
     to_dot,
 )
+from autograd.examples import lecture_neuron
 from nn.datasets import (
     IRIS_CLASSES,
     IRIS_FEATURES,
@@ -940,24 +941,6 @@ def _check_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _lecture_neuron() -> Value:
-    """The tanh neuron of the classic backprop lecture, every node labelled."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1w1x2w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
-
-
 def _trained_neuron(run: _Run) -> Value:
     """The first hidden neuron that is active on the first training point, on that point.
 
@@ -1005,5 +988,5 @@ def _demo_command(args: argparse.Namespace) -> int:
         return 0
     print(f"wrote {picture.with_suffix('.dot')}")
     print(f"wrote {picture}")
-    _animate(_lecture_neuron(), out / "neuron-backward.html")
+    _animate(lecture_neuron(), out / "neuron-backward.html")
     return 0
