@@ -1,7 +1,6 @@
 import math
 import struct
 import sys
-from typing import ClassVar
 
 import attrs
 import pytest
@@ -10,6 +9,7 @@ from hypothesis import strategies as st
 
 from autograd import BackwardStep, GraphExecutor, NonFiniteError, Operation, Value
 from strategies import Recipe, build, opgrad_leaf, recipes
+from userops import Fma
 
 
 def test_executor_topological_order_puts_parents_first_and_root_last() -> None:
@@ -296,24 +296,11 @@ def _reference_order(root: Value) -> list[Value]:
     return order
 
 
-@attrs.frozen
-class _Fma(Operation):
-    """f(a, b, c) = a*b + c; an operation of three inputs, whose parents are stored as a tuple."""
-
-    arity: ClassVar[int] = 3
-
-    def forward(self, a: float, b: float, c: float) -> float:
-        return a * b + c
-
-    def local_grads(self, a: float, b: float, c: float, *, output: float) -> tuple[float, ...]:
-        return (b, a, 1.0)
-
-
 @given(recipes(), st.integers(0, 3))
 def test_executor_topological_order_is_the_depth_first_post_order(recipe: Recipe, k: int) -> None:
     root, leaves = build(recipe, opgrad_leaf)
     if k:  # an operation of three inputs in the middle of the graph
-        root = _Fma()(root, leaves[k % len(leaves)], root * 2) + leaves[0]
+        root = Fma()(root, leaves[k % len(leaves)], root * 2) + leaves[0]
     assert GraphExecutor().topological_order(root) == _reference_order(root)
 
 

@@ -5,17 +5,7 @@ import attrs
 import pytest
 
 from autograd import GraphExecutor, LogSumExp, Mul, Operation, Pow, Value
-
-
-@attrs.frozen
-class Sin(Operation):
-    """Sine: f(x) = sin x; df/dx = cos x."""
-
-    def forward(self, x: float) -> float:
-        return math.sin(x)
-
-    def local_grads(self, x: float, *, output: float) -> tuple[float]:
-        return (math.cos(x),)
+from userops import Sin
 
 
 @attrs.frozen

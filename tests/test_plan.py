@@ -1,7 +1,6 @@
 import math
 import struct
 from collections.abc import Callable, Sequence
-from typing import ClassVar
 
 import attrs
 import pytest
@@ -18,44 +17,7 @@ from autograd import (
     Value,
 )
 from strategies import small_floats
-
-
-@attrs.frozen
-class Sin(Operation):
-    """Sine: f(x) = sin x; df/dx = cos x."""
-
-    def forward(self, x: float) -> float:
-        return math.sin(x)
-
-    def local_grads(self, x: float, *, output: float) -> tuple[float]:
-        return (math.cos(x),)
-
-
-@attrs.frozen
-class Mix(Operation):
-    """f(a, b) = a*b + a; df/da = b + 1, df/db = a."""
-
-    arity: ClassVar[int] = 2
-
-    def forward(self, a: float, b: float) -> float:
-        return a * b + a
-
-    def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:
-        return (b + 1.0, a)
-
-
-@attrs.frozen
-class Fma(Operation):
-    """Fused multiply-add: f(a, b, c) = a*b + c; df/da = b, df/db = a, df/dc = 1."""
-
-    arity: ClassVar[int] = 3
-
-    def forward(self, a: float, b: float, c: float) -> float:
-        return a * b + c
-
-    def local_grads(self, a: float, b: float, c: float, *, output: float) -> tuple[float, ...]:
-        return (b, a, 1.0)
-
+from userops import Fma, Mix, Sin
 
 SIN, MIX, FMA, LSE = Sin(), Mix(), Fma(), LogSumExp()
 
