@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import importlib
 import json
 import math
@@ -591,29 +590,3 @@ def test_standardizer_constructor_validates() -> None:
     assert Standardizer(mean=(1.0,), std=(2.0,)).transform([[5.0]]) == [[2.0]]
     with pytest.raises(ValueError, match=r"^Standardizer std\[0\]: -2.0 is negative$"):
         Standardizer(mean=(1.0,), std=(-2.0,))
-
-
-# documentation examples
-
-_DOCS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "datasets.md"
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "nn.datasets._validate",
-        "nn.datasets.synthetic",
-        "nn.datasets.packaged",
-        "nn.datasets.preprocessing",
-    ],
-)
-def test_docstring_examples_run(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(module))
-    assert result.attempted > 0
-    assert result.failed == 0
-
-
-def test_docs_page_examples_run() -> None:
-    result = doctest.testfile(str(_DOCS_PAGE), module_relative=False, encoding="utf-8")
-    assert result.attempted > 0
-    assert result.failed == 0

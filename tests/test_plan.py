@@ -17,7 +17,7 @@ from autograd import (
     Value,
 )
 from strategies import small_floats
-from userops import Fma, Mix, Sin
+from userops import Fma, Kink, Mix, Sin
 
 SIN, MIX, FMA, LSE = Sin(), Mix(), Fma(), LogSumExp()
 
@@ -316,19 +316,6 @@ def test_plan_domain_errors_name_the_op_as_eager_forward_does(
     assert (kind, message) == _forward_error(lambda: GraphExecutor().forward(y))
     assert message.startswith(op_name)
     assert "'x' = " in message
-
-
-@attrs.frozen
-class Kink(Operation):
-    """|x| with no derivative at 0: f(x) = |x|; df/dx = sign x, undefined at 0."""
-
-    def forward(self, x: float) -> float:
-        return abs(x)
-
-    def local_grads(self, x: float, *, output: float) -> tuple[float]:
-        if x == 0.0:
-            raise ValueError("|x| has no derivative at 0")
-        return (1.0 if x > 0 else -1.0,)
 
 
 @attrs.frozen

@@ -48,3 +48,16 @@ class Fma(Operation):
 
     def local_grads(self, a: float, b: float, c: float, *, output: float) -> tuple[float, ...]:
         return (b, a, 1.0)
+
+
+@attrs.frozen
+class Kink(Operation):
+    """|x| with no derivative at 0: f(x) = |x|; df/dx = sign x, and local_grads refuses x = 0."""
+
+    def forward(self, x: float) -> float:
+        return abs(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        if x == 0.0:
+            raise ValueError("|x| has no derivative at 0")
+        return (1.0 if x > 0 else -1.0,)
