@@ -19,16 +19,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# Graphviz's `dot` program is a system package, not a Python one: install it where we can.
+# Graphviz's `dot` program is a system package, not a Python one: install it where we can. The
+# tests need it; in CI (CI set) a dot that cannot be installed stops the run here, with the reason.
 system-deps:
 	@command -v dot >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Graphviz (dot) with apt-get"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
-	      || echo "warning: could not install graphviz; drawings will be written as .dot only"; \
-	  else \
-	    echo "warning: Graphviz's dot is missing; install it (e.g. apt-get install graphviz)"; \
-	  fi; }
+	      || echo "warning: could not install graphviz with apt-get"; \
+	  fi; \
+	  command -v dot >/dev/null 2>&1 || { \
+	    echo "Graphviz's dot is missing: install it (apt-get install graphviz, brew install graphviz)"; \
+	    [ -z "$$CI" ] || exit 1; }; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
