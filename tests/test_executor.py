@@ -2,11 +2,12 @@ import math
 import struct
 import sys
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import BackwardStep, GraphExecutor, NonFiniteError, Value
+from autograd import BackwardStep, GraphExecutor, NonFiniteError, Operation, Value
 from strategies import Recipe, build, opgrad_leaf, recipes
 from userops import Fma, Kink
 
@@ -329,3 +330,54 @@ def test_executor_backward_failure_leaves_every_grad_as_it_was() -> None:
     with pytest.raises(ValueError, match="local_grads failed at node 'h' = Kink"):
         GraphExecutor().backward(z)
     assert (x.grad, h.grad, z.grad) == (2.0, 0.0, -1.0)
+
+
+class _CodedError(ValueError):
+    """An exception whose constructor wants a code as well as a message."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(code, message)
+
+
+@attrs.frozen
+class _Unfinished(Operation):
+    """An op whose local_grads raises something other than a domain error."""
+
+    def forward(self, x: float) -> float:
+        return x
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        raise NotImplementedError("local_grads is not written yet")
+
+
+@attrs.frozen
+class _Coded(Operation):
+    """An op that raises an exception class with a two-argument constructor."""
+
+    def forward(self, x: float) -> float:
+        if x < 0.0:
+            raise _CodedError(3, "negative")
+        return x
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        raise _CodedError(4, "no slope")
+
+
+def test_executor_backward_unexpected_error_restores_grads_and_propagates() -> None:
+    x = Value(2.0, "x")
+    x.grad = 5.0
+    z = _Unfinished()(x) * x
+    with pytest.raises(NotImplementedError, match=r"^local_grads is not written yet$"):
+        GraphExecutor().backward(z)
+    assert (x.grad, z.grad) == (5.0, 0.0)
+
+
+def test_executor_rewords_errors_whose_constructor_takes_other_arguments() -> None:
+    x = Value(2.0, "x")
+    y = _Coded()(x)
+    for run in (y.backward, lambda: GraphExecutor().gradients(y)):
+        with pytest.raises(ValueError, match=r"at node <unlabelled> = _Coded.*no slope"):
+            run()
+    x.data = -1.0
+    with pytest.raises(ValueError, match=r"_Coded\(\) on inputs \('x' = -1.0\).*negative"):
+        GraphExecutor().forward(y)

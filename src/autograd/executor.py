@@ -68,13 +68,19 @@ def _datas(node: Value) -> tuple[float, ...]:
     return tuple(p.data for p in node.parents)
 
 
+def _reworded(error: Exception, message: str) -> Exception:
+    from autograd.operation import _reworded
+
+    return _reworded(error, message)
+
+
 def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
     """Call ``op.local_grads`` on a node, checking the user-facing contract."""
     parents = node.parents
     try:
         grads = op.local_grads(*(p.data for p in parents), output=node.data)
-    except (ArithmeticError, ValueError) as error:
-        raise type(error)(f"local_grads failed at {_where(node)}: {error}") from error
+    except (ArithmeticError, ValueError, TypeError) as error:
+        raise _reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
     if not isinstance(grads, tuple) or len(grads) != len(parents):
         raise TypeError(
             f"{op!r}.local_grads must return a tuple of {len(parents)} floats (one per input), "
@@ -136,12 +142,14 @@ def _backward_into_grads(order: list[Value], seed: float) -> None:
             else:
                 for p, d in zip(node.parents, _local_grads(op, node), strict=True):
                     p.grad += d * g
-    except (ArithmeticError, ValueError, TypeError) as error:
+    except BaseException as error:  # KeyboardInterrupt too: never leave half-summed gradients
         for n, old in zip(order, olds):
             n.grad = old
+        if not isinstance(error, (ArithmeticError, ValueError, TypeError)):
+            raise
         # The fast path skipped the checks; redo this node carefully to say what went wrong.
         _local_grads(node.op, node)  # type: ignore[arg-type]
-        raise type(error)(f"backward failed at {_where(node)}: {error}") from error
+        raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
     if any(olds):
         for n, old in zip(order, olds):
             if old:
@@ -265,7 +273,7 @@ class GraphExecutor:
         except (ArithmeticError, ValueError, TypeError) as error:
             # The fast path skipped the checks; redo this node carefully to say what went wrong.
             _local_grads(node.op, node)  # type: ignore[arg-type]
-            raise type(error)(f"backward failed at {_where(node)}: {error}") from error
+            raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
         return grads
 
     def _careful_gradients(self, order: list[Value], seed: float) -> dict[Value, float]:

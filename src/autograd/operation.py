@@ -122,12 +122,24 @@ def describe_inputs(nodes: Sequence[Value]) -> str:
 
 def forward_error(op: Operation, nodes: Sequence[Value], error: Exception) -> Exception:
     """The error raised when ``op.forward`` fails: same type, naming the op and its inputs."""
-    message = f"{op!r} on inputs ({describe_inputs(nodes)}): {error}"
-    try:
-        wrapped = type(error)(message)
-    except Exception:  # an exception type whose constructor wants something else
-        wrapped = ValueError(message)
-    return wrapped
+    return _reworded(error, f"{op!r} on inputs ({describe_inputs(nodes)}): {error}")
+
+
+def _reworded(error: Exception, message: str) -> Exception:
+    """An error of ``error``'s type saying ``message``, to raise ``from error``.
+
+    A user's exception class may take other constructor arguments than one message; then the
+    nearest class in its MRO that does take one is used, so ``except`` clauses for the built-in
+    type it derives from (ValueError, ZeroDivisionError, ...) still catch it.
+    """
+    for cls in type(error).__mro__:
+        try:
+            wrapped = cls(message)
+        except Exception:  # a constructor that wants something else: try the base
+            continue
+        if isinstance(wrapped, Exception) and str(wrapped) == message:
+            return wrapped
+    return ValueError(message)
 
 
 def _check_output(op: Operation, nodes: Sequence[Value], out: object) -> float:
