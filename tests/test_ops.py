@@ -253,3 +253,8 @@ def test_ops_division_gradient_is_exact_for_the_quotient_rule(a: float, b: float
     (x / y).backward()
     assert x.grad == pytest.approx(1 / b, rel=1e-12)
     assert y.grad == pytest.approx(-a / (b * b), rel=1e-12, abs=1e-300)
+
+
+def test_ops_relu_keeps_nan_and_turns_negative_zero_into_zero() -> None:
+    assert math.isnan(ReLU().forward(math.nan))
+    assert math.copysign(1.0, ReLU().forward(-0.0)) == 1.0

@@ -391,3 +391,17 @@ def test_plan_million_node_chain_matches_eager() -> None:
     assert bits(from_plan) == bits(x.grad)
     assert 0 < from_plan < 1
     assert isinstance(plan, Plan)
+
+
+@pytest.mark.parametrize("x", [math.nan, -0.0, 0.0, -1.5, 2.5])
+def test_plan_relu_matches_eager_at_nan_and_signed_zero(x: float) -> None:
+    leaf = Value(1.0, label="x")
+    root = leaf.relu() * 1.0
+    plan = GraphExecutor().compile(root)
+    leaf.data = x
+    assert bits(plan.forward()) == bits(GraphExecutor().forward(root))
+    namespace: dict[str, object] = {}
+    exec(plan.listing(), namespace)
+    d = [0.0] * len(plan)
+    namespace["forward"](d, plan.leaves)  # type: ignore[operator]
+    assert bits(d[-1]) == bits(root.data)

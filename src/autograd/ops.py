@@ -168,12 +168,15 @@ class Tanh(Operation):
 
 @attrs.frozen
 class ReLU(Operation):
-    """Rectified linear unit: f(x) = max(0, x); df/dx = 1 for x > 0, else 0 (0 at x = 0 too)."""
+    """Rectified linear unit: f(x) = max(0, x); df/dx = 1 for x > 0, else 0 (0 at x = 0 too).
+
+    NaN stays NaN (so ``check_finite`` sees it) and -0.0 gives 0.0.
+    """
 
     symbol: ClassVar[str] = "relu"
 
     def forward(self, x: float) -> float:  # noqa: D102
-        return x if x > 0.0 else 0.0
+        return x if not x <= 0.0 else 0.0
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         return (1.0 if x > 0.0 else 0.0,)

@@ -44,7 +44,7 @@ _FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
     _NEG: ("-{a}", ("-1.0 * {g}",)),
     _DIV: ("{a} / {b}", ("1.0 / {b} * {g}", "-{o} / {b} * {g}")),
     _TANH: ("tanh({a})", ("(1.0 - {o} * {o}) * {g}",)),
-    _RELU: ("{a} if {a} > 0.0 else 0.0", ("{g} if {a} > 0.0 else 0.0 * {g}",)),
+    _RELU: ("{a} if not {a} <= 0.0 else 0.0", ("{g} if {a} > 0.0 else 0.0 * {g}",)),
     _EXP: ("exp({a})", ("{o} * {g}",)),
     _LOG: ("log({a})", ("1.0 / {a} * {g}",)),
     _SIGMOID: (
@@ -424,7 +424,7 @@ def _forward(
             data[i] = data[a] + data[b]
         elif kind == _RELU:
             x = data[a]
-            data[i] = x if x > 0.0 else 0.0
+            data[i] = x if not x <= 0.0 else 0.0
         elif kind == _TANH:
             data[i] = tanh(data[a])
         elif kind == _SUB:
