@@ -14,6 +14,7 @@ from autograd import (
     LogSumExp,
     Mul,
     Neg,
+    NonFiniteError,
     Operation,
     Pow,
     Power,
@@ -258,3 +259,28 @@ def test_ops_division_gradient_is_exact_for_the_quotient_rule(a: float, b: float
 def test_ops_relu_keeps_nan_and_turns_negative_zero_into_zero() -> None:
     assert math.isnan(ReLU().forward(math.nan))
     assert math.copysign(1.0, ReLU().forward(-0.0)) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("x", "k", "slope"),
+    [
+        (1e-300, -1, -math.inf),
+        (-1e-300, -1, -math.inf),
+        (-1e-120, -2, math.inf),
+        (-1e-120, 3, 3e-240),
+    ],
+)
+def test_ops_pow_slope_too_large_for_a_float_is_a_signed_infinity(
+    x: float, k: int, slope: float
+) -> None:
+    assert Pow(k).local_grads(x, output=0.0) == (slope,)
+    leaf = Value(x)
+    (leaf**k).backward()
+    assert leaf.grad == slope
+
+
+def test_ops_power_slope_too_large_for_a_float_is_a_signed_infinity() -> None:
+    assert Power().local_grads(1e-300, -1.0, output=1e300)[0] == -math.inf
+    assert Pow(4).local_grads(-1e200, output=math.inf) == (-math.inf,)
+    with pytest.raises(NonFiniteError, match="Pow"):
+        GraphExecutor(check_finite=True).backward(Value(1e-300, "x") ** -1)

@@ -106,6 +106,21 @@ def _check_exponent(instance: Pow, attribute: attrs.Attribute[float], value: obj
         raise ValueError(f"Pow exponent must be finite, got {value!r}")
 
 
+def _pow_slope(x: float, k: float) -> float:
+    """d(x**k)/dx = k * x**(k-1): Pow.local_grads, and what a Plan's Pow step computes."""
+    if x == 0.0 and k < 1:
+        # x**(k-1) has a pole at 0 for 0 < k < 1: the slope of sqrt at 0 is +inf.
+        return 0.0 if k == 0 else math.inf
+    try:
+        slope: float = k * x ** (k - 1)
+    except OverflowError:
+        # Too large for a float: infinity of the slope's sign, as Div's gradient gives. A negative
+        # x comes with a whole k, and x**(k-1) is then negative for odd k - 1.
+        negative = (k < 0) != (x < 0.0 and (k - 1) % 2 == 1)
+        slope = -math.inf if negative else math.inf
+    return slope
+
+
 @attrs.frozen
 class Pow(Operation):
     """Power by a constant: f(x) = x**k; df/dx = k * x**(k-1).
@@ -126,11 +141,7 @@ class Pow(Operation):
         return result
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
-        k = self.exponent
-        if x == 0.0 and k < 1:
-            # x**(k-1) has a pole at 0 for 0 < k < 1: the slope of sqrt at 0 is +inf.
-            return (0.0 if k == 0 else math.inf,)
-        return (k * x ** (k - 1),)
+        return (_pow_slope(x, self.exponent),)
 
     def __str__(self) -> str:
         return f"**{self.exponent}"
@@ -150,7 +161,11 @@ class Power(Operation):
         return result
 
     def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
-        return (b * a ** (b - 1.0), output * math.log(a))
+        try:
+            da: float = b * a ** (b - 1.0)
+        except OverflowError:  # a > 0, so the slope has b's sign; as a / b gives inf, not an error
+            da = math.copysign(math.inf, b)
+        return (da, output * math.log(a))
 
 
 @attrs.frozen

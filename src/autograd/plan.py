@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh
+from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -68,14 +68,6 @@ def _whole_exponent(op: Operation) -> bool:
     """
     k = op.exponent  # type: ignore[attr-defined]
     return type(k) in (int, float) and float(k).is_integer()
-
-
-def _pow_grad(x: float, k: float) -> float:
-    """Pow(k).local_grads(x), written out: the same operations, without the call and the tuple."""
-    if x == 0.0 and k < 1:
-        return 0.0 if k == 0 else math.inf
-    slope: float = k * x ** (k - 1)
-    return slope
 
 
 class Plan:
@@ -526,7 +518,7 @@ def _backward(
             grads[a] += g
             grads[b] += -1.0 * g
         elif kind == _POW:
-            grads[a] += _pow_grad(data[a], calls[i]) * g
+            grads[a] += _pow_slope(data[a], calls[i]) * g
         elif kind == _SIGMOID:
             out = data[i]
             grads[a] += out * (1.0 - out) * g
