@@ -405,3 +405,26 @@ def test_plan_relu_matches_eager_at_nan_and_signed_zero(x: float) -> None:
     d = [0.0] * len(plan)
     namespace["forward"](d, plan.leaves)  # type: ignore[operator]
     assert bits(d[-1]) == bits(root.data)
+
+
+@pytest.mark.parametrize(
+    "executor",
+    [GraphExecutor(check_finite=True), GraphExecutor(observer=lambda step: None)],
+    ids=["check_finite", "observer"],
+)
+def test_plan_careful_backward_uses_the_leaves_of_the_last_forward(
+    executor: GraphExecutor,
+) -> None:
+    w, x = Value(2.0, label="w"), Value(3.0, label="x")
+    y = w * w * x
+    plain, careful = GraphExecutor().compile(y), executor.compile(y)
+    grads = []
+    for plan in (plain, careful):
+        w.data = 2.0
+        plan.forward()
+        w.data = 5.0  # an optimiser step between forward and backward
+        w.grad = 0.0
+        plan.backward()
+        grads.append(w.grad)
+        assert w.data == 5.0
+    assert grads == [12.0, 12.0]

@@ -384,12 +384,21 @@ class Plan:
         return executor.check_finite or executor.observer is not None
 
     def _eager_gradients(self, seed: float) -> list[float]:
-        """The executor's backward pass, on nodes given the plan's current numbers."""
+        """The executor's backward pass, on nodes given the numbers of the last forward.
+
+        The leaves may have changed since (an optimiser step between forward and backward);
+        they are given the values the forward read for the pass, as the replay loop uses them,
+        and then their own back.
+        """
         order = self._order
+        current = [(leaf, leaf.data) for _, leaf in self._leaves]
         for node, value in zip(order, self._data):
-            if node.op is not None:
-                node.data = value
-        found = self._executor.gradients(order[-1], seed)
+            node.data = value
+        try:
+            found = self._executor.gradients(order[-1], seed)
+        finally:
+            for leaf, value in current:
+                leaf.data = value
         return [found[node] for node in order]
 
 
