@@ -124,7 +124,7 @@ def test_operation_forward_returning_non_float_is_reported() -> None:
         def local_grads(self, x: float, *, output: float) -> tuple[float]:
             return (1.0,)
 
-    with pytest.raises(TypeError, match=r"Bad\(\)\.forward must return a float, got complex"):
+    with pytest.raises(TypeError, match=r"Bad\(\)\.forward must return a float.*, got complex"):
         Bad()(Value(1.0, "x"))
 
 
@@ -170,3 +170,41 @@ def test_operation_forward_errors_name_op_and_inputs() -> None:
 
     with pytest.raises(ValueError, match=r"Sqrt\(\) on inputs \('x' = -4.0\): math domain error"):
         Sqrt()(Value(-4.0, "x"))
+
+
+@attrs.frozen
+class _Text(Operation):
+    """Returns its input as text past 0: a number's string, which ``float`` would accept."""
+
+    def forward(self, x: float) -> float:
+        return str(x) if x > 0.0 else x  # type: ignore[return-value]
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        return (1.0,)
+
+
+@attrs.frozen
+class _Truth(Operation):
+    """Returns a bool, which is an int but not a number an operation may return."""
+
+    def forward(self, x: float) -> float:
+        return x > 0.0
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        return (0.0,)
+
+
+def test_operation_forward_returning_a_string_or_bool_is_refused_everywhere() -> None:
+    expected = r"_Text\(\)\.forward must return a float.*, got str: '2.5' on inputs \('x' = 2.5\)"
+    with pytest.raises(TypeError, match=expected):
+        _Text()(Value(2.5, "x"))
+    with pytest.raises(TypeError, match=r"_Truth\(\)\.forward .*got bool"):
+        _Truth()(Value(2.5, "x"))
+    x = Value(-1.0, "x")
+    y = _Text()(x)
+    plan = GraphExecutor().compile(y)
+    x.data = 2.5
+    with pytest.raises(TypeError, match=expected):
+        GraphExecutor().forward(y)
+    with pytest.raises(TypeError, match=expected):
+        plan.forward()

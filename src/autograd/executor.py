@@ -337,7 +337,7 @@ class GraphExecutor:
 
         After a leaf's ``data`` changes, this replays the same graph without rebuilding it.
         """
-        from autograd.operation import forward_error
+        from autograd.operation import _check_output, forward_error
 
         check = self.check_finite
         for node in self.topological_order(root):
@@ -347,9 +347,11 @@ class GraphExecutor:
                     raise NonFiniteError(f"forward: {_where(node)} is not finite")
                 continue
             try:
-                data = float(op.forward(*_datas(node)))
+                data = op.forward(*_datas(node))
             except (ArithmeticError, ValueError) as error:
                 raise forward_error(op, node.parents, error) from error
+            if type(data) is not float:
+                data = _check_output(op, node.parents, data)
             if check and not math.isfinite(data):
                 raise NonFiniteError(f"forward: {_where(node)} gives {data!r}")
             node.data = data

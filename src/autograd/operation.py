@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -143,18 +144,25 @@ def _reworded(error: Exception, message: str) -> Exception:
 
 
 def _check_output(op: Operation, nodes: Sequence[Value], out: object) -> float:
-    """Coerce a user operation's output to float, or explain what it returned."""
+    """A user operation's output as a float, or a TypeError naming the op and its inputs.
+
+    Any real number but a bool is accepted (an int, a Fraction, a NumPy float); a string such
+    as ``"2.5"`` is not, though ``float`` would take it. Eager application, ``forward`` replay
+    and :class:`~autograd.Plan` all apply this rule.
+    """
     if isinstance(out, float):
-        return out
-    if isinstance(out, bool) or not isinstance(out, (int, float)):
-        try:
-            return float(out)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"{op!r}.forward must return a float, got {type(out).__name__}: {out!r} "
-                f"on inputs ({describe_inputs(nodes)})"
-            ) from None
-    return float(out)
+        return float(out)  # a float subclass (a NumPy float64) becomes a plain float
+    if not _is_number(out):
+        raise TypeError(
+            f"{op!r}.forward must return a float (or another real number), "
+            f"got {type(out).__name__}: {out!r} on inputs ({describe_inputs(nodes)})"
+        )
+    return float(out)  # type: ignore[arg-type]
+
+
+def _is_number(out: object) -> bool:
+    """Whether an operation's output is a number it may return: a real number, not a bool."""
+    return isinstance(out, numbers.Real) and not isinstance(out, bool)
 
 
 # The three appliers below are the only place a non-leaf node is made. They are plain functions

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from autograd.operation import _is_number
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
 from autograd.value import Value
 
@@ -447,13 +448,19 @@ def _forward(
             data[i] = data[a] / data[b]
         elif kind == _NEG:
             data[i] = -data[a]
-        elif kind == _CALL1:
-            data[i] = float(calls[i][0](data[a]))
-        elif kind == _CALL2:
-            data[i] = float(calls[i][0](data[a], data[b]))
         else:
-            function, _, inputs = calls[i]
-            data[i] = float(function(*[data[p] for p in inputs]))
+            if kind == _CALL1:
+                out = calls[i][0](data[a])
+            elif kind == _CALL2:
+                out = calls[i][0](data[a], data[b])
+            else:
+                function, _, inputs = calls[i]
+                out = function(*[data[p] for p in inputs])
+            if type(out) is not float:
+                if not _is_number(out):
+                    raise TypeError("forward broke its contract")  # eager reports it in full
+                out = float(out)
+            data[i] = out
 
 
 def _backward_table(
