@@ -187,6 +187,19 @@ def test_executor_jvp_validates_tangents() -> None:
     with pytest.raises(ValueError, match="not a leaf"):
         GraphExecutor().jvp(c, {b: 1.0})
     assert GraphExecutor().jvp(c, {a: 1.0}) == 2.0
+    assert GraphExecutor().jvp(c, {a: 1}) == 2.0
+
+
+def test_executor_jvp_names_the_leaf_of_a_bad_tangent() -> None:
+    a = Value(1.0, "a")
+    c = a * 2 + 1
+    with pytest.raises(TypeError, match="jvp: tangents are keyed by leaf Values, got str: 'a'"):
+        GraphExecutor().jvp(c, {"a": 1.0})  # type: ignore[dict-item]
+    for tangent in ("1.0", None, True):
+        with pytest.raises(
+            TypeError, match=r"the tangent of leaf 'a' = 1\.0 must be a real number"
+        ):
+            GraphExecutor().jvp(c, {a: tangent})  # type: ignore[dict-item]
 
 
 def test_executor_check_finite_names_node_op_and_inputs_in_forward() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
@@ -362,10 +363,25 @@ class GraphExecutor:
 
         Returns sum over leaves x of d(root)/dx * tangents[x], computed in one forward sweep
         through the same ``local_grads`` that backward uses. Leaves not named get tangent 0.
+
+        Raises:
+            TypeError: A key is not a Value, or a tangent is not a real number (a bool or a
+                string is not).
+            ValueError: A tangent is given for a node outside the graph, or for a node that is
+                not a leaf.
         """
         order = self.topological_order(root)
         in_graph = set(order)
-        for node in tangents:
+        for node, tangent in tangents.items():
+            if not isinstance(node, Value):
+                raise TypeError(
+                    f"jvp: tangents are keyed by leaf Values, got {type(node).__name__}: {node!r}"
+                )
+            if isinstance(tangent, bool) or not isinstance(tangent, numbers.Real):
+                raise TypeError(
+                    f"jvp: the tangent of {_where(node)} must be a real number, "
+                    f"got {type(tangent).__name__}: {tangent!r}"
+                )
             if node not in in_graph:
                 raise ValueError(
                     f"jvp: tangent given for {_where(node)}, which is not in the graph"
