@@ -1,6 +1,7 @@
 import math
 import struct
 import sys
+from typing import ClassVar
 
 import attrs
 import pytest
@@ -394,3 +395,49 @@ def test_executor_rewords_errors_whose_constructor_takes_other_arguments() -> No
     x.data = -1.0
     with pytest.raises(ValueError, match=r"_Coded\(\) on inputs \('x' = -1.0\).*negative"):
         GraphExecutor().forward(y)
+
+
+@attrs.frozen
+class _Listed(Operation):
+    """An op whose local_grads returns a list, not the tuple the contract asks for."""
+
+    arity: ClassVar[int] = 2
+
+    def forward(self, a: float, b: float) -> float:
+        return a * b
+
+    def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:
+        return [b, a]  # type: ignore[return-value]
+
+
+@attrs.frozen
+class _Worded(Operation):
+    """An op whose local_grads returns a string where a number belongs."""
+
+    def forward(self, x: float) -> float:
+        return x
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        return ("1.0",)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("op", [_Listed(), _Worded()], ids=["list", "string"])
+@pytest.mark.parametrize(
+    "executor",
+    [GraphExecutor(), GraphExecutor(check_finite=True), GraphExecutor(observer=lambda s: None)],
+    ids=["plain", "check_finite", "observer"],
+)
+def test_executor_every_backward_path_refuses_what_breaks_local_grads_contract(
+    op: Operation, executor: GraphExecutor
+) -> None:
+    x = Value(2.0, "x")
+    y = op(*[x] * (op.arity or 1))
+    y.label = "y"
+    expected = r"local_grads must return a tuple of \d floats .* at node 'y'"
+    with pytest.raises(TypeError, match=expected):
+        executor.backward(y)
+    with pytest.raises(TypeError, match=expected):
+        executor.gradients(y)
+    with pytest.raises(TypeError, match=expected):
+        executor.compile(y).backward()
+    assert x.grad == 0.0

@@ -82,12 +82,25 @@ def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
         grads = op.local_grads(*(p.data for p in parents), output=node.data)
     except (ArithmeticError, ValueError, TypeError) as error:
         raise _reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
-    if not isinstance(grads, tuple) or len(grads) != len(parents):
+    if (
+        not isinstance(grads, tuple)
+        or len(grads) != len(parents)
+        or not all(isinstance(d, numbers.Real) for d in grads)
+    ):
         raise TypeError(
             f"{op!r}.local_grads must return a tuple of {len(parents)} floats (one per input), "
             f"got {grads!r} at {_where(node)}"
         )
     return grads
+
+
+def _not_tuple(grads: object) -> bool:
+    """Whether a fast path must hand ``grads`` to :func:`_local_grads` to be reported.
+
+    The fast paths unpack what ``local_grads`` returns, which would take a list or a generator
+    too; they test this so as to accept exactly what the careful paths accept.
+    """
+    return type(grads) is not tuple and not isinstance(grads, tuple)
 
 
 def _next_input(
@@ -134,11 +147,17 @@ def _backward_into_grads(order: list[Value], seed: float) -> None:
             a = node._p0
             b = node._p1
             if b is not None:
-                da, db = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                grads = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                if _not_tuple(grads):
+                    raise TypeError("local_grads broke its contract")
+                da, db = grads
                 a.grad += da * g  # type: ignore[union-attr]
                 b.grad += db * g
             elif type(a) is Value:
-                (da,) = op.local_grads(a.data, output=node.data)
+                grads = op.local_grads(a.data, output=node.data)
+                if _not_tuple(grads):
+                    raise TypeError("local_grads broke its contract")
+                (da,) = grads
                 a.grad += da * g
             else:
                 for p, d in zip(node.parents, _local_grads(op, node), strict=True):
@@ -262,11 +281,17 @@ class GraphExecutor:
                 a = node._p0
                 b = node._p1
                 if b is not None:
-                    da, db = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                    locals_ = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                    if _not_tuple(locals_):
+                        raise TypeError("local_grads broke its contract")
+                    da, db = locals_
                     grads[a] = get(a, 0.0) + da * g  # type: ignore[index,arg-type]
                     grads[b] = get(b, 0.0) + db * g
                 elif type(a) is Value:
-                    (da,) = op.local_grads(a.data, output=node.data)
+                    locals_ = op.local_grads(a.data, output=node.data)
+                    if _not_tuple(locals_):
+                        raise TypeError("local_grads broke its contract")
+                    (da,) = locals_
                     grads[a] = get(a, 0.0) + da * g
                 else:
                     for p, d in zip(node.parents, _local_grads(op, node), strict=True):

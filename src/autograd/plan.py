@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from autograd.executor import _not_tuple
 from autograd.operation import _is_number
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
 from autograd.value import Value
@@ -549,16 +550,22 @@ def _backward(
         elif kind == _NEG:
             grads[a] += -1.0 * g
         elif kind == _CALL1:
-            (da,) = calls[i][1](data[a], output=data[i])
+            locals_ = calls[i][1](data[a], output=data[i])
+            if _not_tuple(locals_):
+                raise TypeError("local_grads broke its contract")  # eager reports it in full
+            (da,) = locals_
             grads[a] += da * g
         elif kind == _CALL2:
-            da, db = calls[i][1](data[a], data[b], output=data[i])
+            locals_ = calls[i][1](data[a], data[b], output=data[i])
+            if _not_tuple(locals_):
+                raise TypeError("local_grads broke its contract")
+            da, db = locals_
             grads[a] += da * g
             grads[b] += db * g
         else:
             _, local_grads, inputs = calls[i]
             locals_ = local_grads(*[data[p] for p in inputs], output=data[i])
-            if type(locals_) is not tuple or len(locals_) != len(inputs):
-                raise TypeError("local_grads broke its contract")  # eager reports it in full
+            if _not_tuple(locals_) or len(locals_) != len(inputs):
+                raise TypeError("local_grads broke its contract")
             for p, d in zip(inputs, locals_):
                 grads[p] += d * g
