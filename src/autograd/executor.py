@@ -104,19 +104,30 @@ def _not_tuple(grads: object) -> bool:
 
 
 def _next_input(
-    inputs: tuple[Value, ...], visited: set[Value], emit: Callable[[Value], None]
+    node: Value,
+    inputs: tuple[Value, ...],
+    resume: dict[Value, int],
+    visited: set[Value],
+    emit: Callable[[Value], None],
 ) -> Value | None:
-    """The first unvisited non-leaf of ``inputs``, or None once every input has been visited.
+    """The first unvisited non-leaf of ``inputs`` (``node``'s), or None once all are visited.
 
     The non-leaf returned is marked visited; so are the unvisited leaves met before it, which
-    are emitted on the way.
+    are emitted on the way. ``resume[node]`` keeps where the scan stopped: every input before it
+    is visited, so returning to ``node`` after each of its inputs costs nothing, and the walk of
+    a node of n non-leaf inputs is linear rather than quadratic.
     """
-    for node in inputs:
-        if node not in visited:
-            visited.add(node)
-            if node.op is not None:
-                return node
-            emit(node)
+    start = resume.get(node, 0)
+    for i in range(start, len(inputs)):
+        x = inputs[i]
+        if x not in visited:
+            visited.add(x)
+            if x.op is not None:
+                resume[node] = i + 1
+                return x
+            emit(x)
+    if start:
+        del resume[node]
     return None
 
 
@@ -217,8 +228,9 @@ class GraphExecutor:
         if root.op is None:
             return [root]
         # The walk keeps the node it is working on in a local and the path back to the root on a
-        # stack. Returning to a node, it tests that node's inputs again rather than keeping an
-        # iterator or an index per node; the input it has just finished is known to be visited,
+        # stack. Returning to a node of one or two inputs, it tests them again rather than keeping
+        # an index per node (a node of more keeps one, see _next_input); the input it has just
+        # finished is known to be visited,
         # so an identity test spares that one the set lookup (at a million nodes, the set no
         # longer fits in the processor's cache). A leaf is emitted as soon as it is seen: it has
         # nothing to wait for.
@@ -231,16 +243,17 @@ class GraphExecutor:
         pop = stack.pop
         node = root
         finished: Value | None = None  # the node emitted last, so visited
+        resume: dict[Value, int] = {}  # where the scan of a node of many inputs goes on
         while True:
             first = node._p0
-            if first is not finished and first not in visited:
+            if first is not finished:
                 if type(first) is tuple:  # an operation of more than two inputs
-                    descend = _next_input(first, visited, emit)
+                    descend = _next_input(node, first, resume, visited, emit)
                     if descend is not None:
                         push(node)
                         node = descend
                         continue
-                else:
+                elif first not in visited:
                     mark(first)  # type: ignore[arg-type]
                     if first.op is not None:  # type: ignore[union-attr]
                         push(node)
