@@ -171,3 +171,29 @@ def test_explained_step_is_frozen() -> None:
     assert isinstance(step, ExplainedStep)
     with pytest.raises(AttributeError):
         step.node = "other"  # type: ignore[misc]
+
+
+def test_explain_made_up_names_never_collide_with_labels() -> None:
+    x = Value(3.0, label="#1")  # the name the constant 2 (node 1) would get
+    two = Value(2.0)
+    y = x * two  # order: '#1' #0, 2 #1, * #2
+    y.label = "#2(*)"
+    z = y * Value(1.0, label="a") * Value(1.0, label="a")
+    named: dict[str, Value] = {}
+    for s in explain_steps(z):
+        for name, node in ((s.node, s.step.node), (s.parent, s.step.parent)):
+            assert named.setdefault(name, node) is node, name
+    assert named["#1"] is x
+    assert named["#1'"] is two
+    assert named["#2(*)"] is y
+
+
+def test_explain_markdown_code_survives_newlines_and_backtick_runs() -> None:
+    a = Value(1.0, label="a\r\nb")
+    b = Value(2.0, label="c``d`")
+    c = a + b
+    c.label = "c"
+    rows = explain(c, format="markdown").splitlines()[4:]
+    assert len(rows) == 2
+    assert rows[0].startswith("| 1 | `a  b` | `c` | `+` |")
+    assert rows[1].startswith("| 2 | ``` c``d` ``` | `c` | `+` |")

@@ -1,7 +1,8 @@
-"""explain: the backward pass told step by step, read from the executor's observer."""
+"""The backward pass told step by step (text or a Markdown table), from the observer."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -30,17 +31,26 @@ def _node_names(order: Sequence[Value]) -> dict[Value, str]:
 
     A node is called by its label; a label shared by several nodes gets the node's topological
     index appended (``x#3``); an unlabelled node is named by its index and op (``#7(*)``), or by
-    its index alone for an unlabelled leaf such as a constant (``#2``).
+    its index alone for an unlabelled leaf such as a constant (``#2``). A made-up name that is
+    some node's label as well (a node labelled ``#2``) gets primes (``#2'``) until it is unique.
     """
     counts = Counter(node.label for node in order if node.label)
+    taken = {label for label, count in counts.items() if count == 1}
     names: dict[Value, str] = {}
     for index, node in enumerate(order):
+        if node.label and counts[node.label] == 1:
+            names[node] = node.label
+            continue
         if node.label:
-            names[node] = node.label if counts[node.label] == 1 else f"{node.label}#{index}"
+            name = f"{node.label}#{index}"
         elif node.op is None:
-            names[node] = f"#{index}"
+            name = f"#{index}"
         else:
-            names[node] = f"#{index}({node.op})"
+            name = f"#{index}({node.op})"
+        while name in taken:
+            name += "'"
+        taken.add(name)
+        names[node] = name
     return names
 
 
@@ -123,11 +133,17 @@ def explain_steps(root: Value) -> list[ExplainedStep]:
 
 
 def _code(text: str) -> str:
-    """A Markdown code span that survives inside a table cell."""
-    body = text.replace("|", "\\|")
-    if "`" in text:
-        return f"`` {body} ``"
-    return f"`{body}`"
+    """A Markdown code span that survives inside a table cell.
+
+    Line breaks (which would end the table row) become spaces, and the fence is one backtick
+    longer than the longest run of backticks in the text, so no label can close it early.
+    """
+    body = text.replace("\r", " ").replace("\n", " ").replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", body)), default=0)
+    fence = "`" * (longest + 1)
+    if longest:
+        return f"{fence} {body} {fence}"
+    return f"{fence}{body}{fence}"
 
 
 def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str:
