@@ -260,3 +260,38 @@ def test_parse_assignments_feed_parse_expression() -> None:
 def test_expression_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="no value for 'z'"):
         parse_expression("z", VALUES)
+
+
+def test_parse_names_are_read_in_nfkc_form_as_python_reads_them() -> None:
+    values = parse_assignments(["\ufb01=1.5"])  # the ligature fi
+    assert values == {"fi": 1.5}
+    root, leaves = parse_expression("\ufb01 * 2", values)
+    assert (root.data, list(leaves)) == (3.0, ["fi"])
+    root, leaves = parse_expression("fi * 2", {"\ufb01": 2.0})
+    assert (root.data, list(leaves)) == (4.0, ["fi"])
+    with pytest.raises(ExpressionError, match="already set"):
+        parse_assignments(["fi=1", "\ufb01=2"])
+    with pytest.raises(ExpressionError, match="two names for 'fi'"):
+        parse_expression("fi", {"fi": 1.0, "\ufb01": 2.0})
+
+
+@pytest.mark.parametrize(
+    ("text", "exponent", "expected"),
+    [("x ** (1 + 1)", 2, 4.0), ("x ** (2 * 3 - 3)", 3, -8.0), ("x ** (1 / 2 * 2)", 1.0, -2.0)],
+)
+def test_parse_expression_folds_literal_arithmetic_into_a_constant_exponent(
+    text: str, exponent: float, expected: float
+) -> None:
+    root, _ = parse_expression(text, {"x": -2.0})
+    assert root.op == Pow(exponent)
+    assert root.data == expected
+
+
+def test_parse_expression_folds_only_to_finite_real_numbers() -> None:
+    root, _ = parse_expression("2 * 3", {})
+    assert (root.data, root.op) == (6.0, None)
+    for text, problem in [("1 / 0", "division by zero"), ("(-8) ** 0.5", "complex")]:
+        with pytest.raises(ExpressionError, match=problem):
+            parse_expression(text, {})
+    with pytest.raises(ExpressionError, match="at column 1: 9 \\*\\* 9 \\*\\* 9"):
+        parse_expression("9 ** 9 ** 9", {})  # overflows in floats; never a huge int

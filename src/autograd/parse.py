@@ -14,6 +14,7 @@ import keyword
 import math
 import numbers
 import operator
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -252,7 +253,10 @@ def _combine(node: ast.expr, results: list[Value | float]) -> Value | float:
         right = results.pop()
         left = results.pop()
         if not isinstance(left, Value) and not isinstance(right, Value):
-            left = Value(left)
+            folded = _fold(type(node.op), left, right)
+            if folded is not None:
+                return folded
+            left = Value(left)  # the operation then says what is wrong, as for a leaf
         result: Value = _BINARY[type(node.op)](left, right)
         return result
     assert isinstance(node, ast.Call), "checked by _check"
@@ -261,14 +265,53 @@ def _combine(node: ast.expr, results: list[Value | float]) -> Value | float:
     return FUNCTIONS[node.func.id](argument if isinstance(argument, Value) else Value(argument))
 
 
+def _fold(op: type[ast.operator], left: float, right: float) -> float | None:
+    """The number a literal-only operation gives, or None if it is not a finite real number.
+
+    Folding keeps ``x ** (1 + 1)`` a Pow by a constant, as ``x ** 2`` is. The result is first
+    worked out in floats, so ``9 ** 9 ** 9`` overflows at once instead of building a huge int;
+    ints stay exact ints where the float is finite, as Python would compute them.
+    """
+    function = _BINARY[op]
+    try:
+        as_float = function(float(left), float(right))
+    except (ArithmeticError, ValueError):
+        return None
+    if type(as_float) is not float or not math.isfinite(as_float):  # complex: (-8) ** 0.5
+        return None
+    exact = type(left) is int and type(right) is int and op is not ast.Div
+    if exact and not (op is ast.Pow and right < 0):
+        result: float = function(left, right)
+        return result
+    return as_float
+
+
+def _normalized(values: Mapping[str, float]) -> Mapping[str, float]:
+    """``values`` keyed by the NFKC form of each name, the form Python's parser gives names."""
+    if all(not isinstance(name, str) or name.isascii() for name in values):
+        return values
+    result: dict[str, float] = {}
+    for name, value in values.items():
+        key = unicodedata.normalize("NFKC", name) if isinstance(name, str) else name
+        if key in result:
+            raise ExpressionError(
+                f"values has two names for {key!r} (Python reads names in NFKC form)"
+            )
+        result[key] = value
+    return result
+
+
 def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
     """Build the graph of a formula, with a leaf for each name.
 
     Every name becomes one leaf labelled by that name (a name used twice is one shared leaf)
     holding its number from ``values``; literals become unlabelled constant leaves, and
-    intermediate nodes are unlabelled. ``x ** 2`` uses :class:`~autograd.Pow` (a constant
-    exponent), ``2 ** x`` and ``x ** y`` :class:`~autograd.Power`; ``-x`` is
-    :class:`~autograd.Neg`, and ``-3`` the constant -3.
+    intermediate nodes are unlabelled. Arithmetic on literals alone is done first, where it
+    gives a finite number: ``2 * 3`` is the constant 6. ``x ** 2`` and ``x ** (1 + 1)`` use
+    :class:`~autograd.Pow` (a constant exponent), ``2 ** x`` and ``x ** y``
+    :class:`~autograd.Power`; ``-x`` is :class:`~autograd.Neg`, and ``-3`` the constant -3.
+    Names are compared in NFKC form, as Python compares them: ``"ﬁ"`` in ``values`` is the
+    name ``fi`` of the formula.
 
     Args:
         text: The formula, in Python syntax restricted to the allow-list of this module.
@@ -315,6 +358,7 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
         raise ExpressionError("the expression is nested too deeply for Python's parser") from None
     except ValueError as error:  # a null byte
         raise ExpressionError(f"cannot parse the expression: {error}") from None
+    values = _normalized(values)
     _check(tree, source, shift, values)
     return _build(tree, source, shift, values)
 
@@ -343,7 +387,8 @@ def parse_assignments(items: Iterable[str]) -> dict[str, float]:
     result: dict[str, float] = {}
     for item in items:
         name, equals, number = item.partition("=")
-        name, number = name.strip(), number.strip()
+        # Python's parser reads names in NFKC form: the ligature in "ﬁ" is the name "fi".
+        name, number = unicodedata.normalize("NFKC", name.strip()), number.strip()
         if not equals:
             raise ExpressionError(f"bad assignment {item!r}: expected name=number, as in x1=2")
         if not name.isidentifier() or keyword.iskeyword(name):
