@@ -284,3 +284,13 @@ def test_ops_power_slope_too_large_for_a_float_is_a_signed_infinity() -> None:
     assert Pow(4).local_grads(-1e200, output=math.inf) == (-math.inf,)
     with pytest.raises(NonFiniteError, match="Pow"):
         GraphExecutor(check_finite=True).backward(Value(1e-300, "x") ** -1)
+
+
+@pytest.mark.parametrize("other", [math.inf, -math.inf, 1.0])
+def test_ops_log_sum_exp_of_a_nan_is_nan_in_any_order(other: float) -> None:
+    for xs in ((math.nan, other), (other, math.nan), (other, math.nan, other)):
+        assert math.isnan(LogSumExp().forward(*xs)), xs
+        leaves = [Value(x) for x in xs]
+        root = LogSumExp()(*leaves)
+        assert math.isnan(root.data)
+        assert math.isnan(GraphExecutor().compile(root).forward())

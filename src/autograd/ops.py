@@ -258,7 +258,8 @@ class LogSumExp(Operation):
     ``math.fsum``, correctly rounded, which makes the result independent of the inputs' order.
     ``local_grads`` computes the softmax the same way, e**(xi - m) / sum_j e**(xj - m), rather
     than from f: at |f| near 1000 the rounding of f would cost three of the sixteen digits.
-    If the largest input is infinite, f is that infinity (and the softmax is NaN).
+    If the largest input is infinite, f is that infinity (and the softmax is NaN); if any input
+    is NaN, f is NaN, whatever the order of the inputs.
     """
 
     arity: ClassVar[int | None] = None
@@ -269,7 +270,8 @@ class LogSumExp(Operation):
             raise ValueError("log-sum-exp needs at least one input")
         m = max(xs)
         if math.isinf(m):
-            return m
+            # max() skips a NaN that comes after an infinity; NaN wins in any order.
+            return math.nan if any(x != x for x in xs) else m
         exp = math.exp
         return m + math.log(math.fsum([exp(x - m) for x in xs]))
 
