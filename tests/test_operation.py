@@ -208,3 +208,14 @@ def test_operation_forward_returning_a_string_or_bool_is_refused_everywhere() ->
         GraphExecutor().forward(y)
     with pytest.raises(TypeError, match=expected):
         plan.forward()
+
+
+@pytest.mark.parametrize("arity", [0, -1, 2.0, True, "2"])
+def test_operation_subclass_with_a_bad_arity_is_refused(arity: object) -> None:
+    with pytest.raises(TypeError, match=r"^Bad\.arity must be None .* or an int >= 1, got"):
+        type("Bad", (Operation,), {"arity": arity})
+
+
+def test_operation_pow_exponent_too_large_for_a_float_is_named() -> None:
+    with pytest.raises(ValueError, match=r"^Pow exponent \(an int of 401 digits\)"):
+        Pow(10**400)

@@ -130,7 +130,7 @@ def test_parse_expression_ignores_values_it_does_not_use() -> None:
         ("log(x2)", "log is defined for x > 0, got 0.0 at column 1: log(x2)", 1),
         ("x1 / x2", "division by zero (2.0 / 0.0) at column 1: x1 / x2", 1),
         ("1 + exp(1000)", "too large for a float (x must be <= 709.78) at column 5", 5),
-        ("9" * 400, "int too large to convert to float at column 1", 1),
+        ("9" * 400, "Value data (an int of 400 digits) is too large for a float", 1),
     ],
 )
 def test_parse_expression_refuses_with_a_one_line_message(

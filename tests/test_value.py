@@ -1,6 +1,7 @@
 import gc
 import math
 import sys
+from collections.abc import Callable
 
 import attrs
 import pytest
@@ -162,3 +163,20 @@ def test_value_deep_chain_is_freed_without_recursion_error() -> None:
         x = x + 1.0
     del x
     gc.collect()
+
+
+@pytest.mark.parametrize(
+    ("build", "what"),
+    [
+        (lambda: Value(10**400), "Value data"),
+        (lambda: Value(2.0) * 10**400, "operand"),
+        (lambda: 10**400 - Value(1.0), "operand"),
+        (lambda: Value(2.0) ** 10**400, "Pow exponent"),
+        (lambda: Value(-(10**5000)), "Value data"),
+    ],
+)
+def test_value_number_too_large_for_a_float_is_named(build: Callable[[], Value], what: str) -> None:
+    with pytest.raises(
+        ValueError, match=f"^{what} \\(an int of (about )?\\d+ digits\\) is too large"
+    ):
+        build()

@@ -60,6 +60,12 @@ class Operation(abc.ABC):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        arity = cls.arity
+        if arity is not None and (type(arity) is not int or arity < 1):
+            raise TypeError(
+                f"{cls.__name__}.arity must be None (one or more inputs) or an int >= 1, "
+                f"got {type(arity).__name__}: {arity!r}"
+            )
         if not cls.__dict__.get("symbol"):
             cls.symbol = cls.__name__.lower()
 

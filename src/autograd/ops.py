@@ -10,6 +10,7 @@ from typing import ClassVar
 import attrs
 
 from autograd.operation import Operation
+from autograd.value import _to_float
 
 __all__ = [
     "Add",
@@ -102,7 +103,7 @@ class Neg(Operation):
 def _check_exponent(instance: Pow, attribute: attrs.Attribute[float], value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"Pow exponent must be an int or a float, got {type(value).__name__}")
-    if not math.isfinite(value):
+    if not math.isfinite(_to_float(value, "Pow exponent")):
         raise ValueError(f"Pow exponent must be finite, got {value!r}")
 
 

@@ -236,7 +236,7 @@ def _build(
         return root, leaves
     try:
         return Value(root), leaves  # the whole expression is one number, such as -3
-    except ArithmeticError as error:
+    except (ArithmeticError, ValueError) as error:
         raise _error(text, shift, tree.body, str(error)) from error
 
 

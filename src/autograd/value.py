@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import numbers
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsFloat
 
 if TYPE_CHECKING:
     from collections.abc import Container
@@ -19,7 +20,24 @@ def _check_number(data: object, what: str) -> float:
         return data
     if isinstance(data, bool) or not isinstance(data, numbers.Real):
         raise TypeError(f"{what} must be an int or a float, got {type(data).__name__}: {data!r}")
-    return float(data)
+    return _to_float(data, what)
+
+
+def _to_float(x: SupportsFloat, what: str) -> float:
+    """``float(x)``, or a ValueError naming ``what`` for a number too large for a float."""
+    try:
+        return float(x)
+    except OverflowError:
+        # The repr of a huge int is long (and refused past 4300 digits): give its size.
+        if isinstance(x, int):
+            exact = x.bit_length() < 13_000  # str() refuses ints of more than 4300 digits
+            digits = str(len(str(abs(x)))) if exact else f"about {int(math.log10(abs(x))) + 1}"
+            number = f"(an int of {digits} digits)"
+        else:
+            number = f"(a {type(x).__name__})"
+        raise ValueError(
+            f"{what} {number} is too large for a float (at most about 1.8e308)"
+        ) from None
 
 
 class Value:
@@ -185,10 +203,10 @@ def _operand(x: object) -> Value | None:
     if type(x) is float:
         return _constant(x)
     if type(x) is int:
-        return _constant(float(x))
+        return _constant(_to_float(x, "operand"))
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None
-    return _constant(float(x))
+    return _constant(_to_float(x, "operand"))
 
 
 def _constant(data: float) -> Value:
