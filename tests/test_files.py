@@ -46,3 +46,15 @@ def test_write_atomic_keeps_an_existing_mode_and_follows_the_umask_for_new_files
         assert kept.read_text() == "y"
     finally:
         os.umask(old_umask)
+
+
+def test_write_atomic_writes_through_a_symlink_and_keeps_it(tmp_path: Path) -> None:
+    real = tmp_path / "models" / "model.json"
+    real.parent.mkdir()
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert write_atomic(link, "new") == link
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["model.json"]

@@ -1,4 +1,4 @@
-"""write_atomic: how every file opgrad saves (drawings, plots, models) reaches the disk."""
+"""How every file opgrad saves (drawings, plots, models) reaches the disk, atomically."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     flushed to disk, and the temporary file is renamed over ``path``; on any failure it is
     removed and an existing ``path`` is left as it was. A new file gets the permissions a plain
     ``open`` would give (0o666 less the umask), an existing one keeps its mode. Missing parent
-    directories are created.
+    directories are created. If ``path`` is a symbolic link, the file it points to is replaced
+    and the link kept, as a plain ``open`` would write through it.
 
     Args:
         path: Where to write.
@@ -29,7 +30,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
     Returns:
         ``path`` as a :class:`~pathlib.Path`.
     """
-    target = Path(path)
+    given = Path(path)
+    target = given.resolve() if given.is_symlink() else given
     payload = data.encode("utf-8") if isinstance(data, str) else data
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
@@ -53,4 +55,4 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
             os.fsync(directory)
         finally:
             os.close(directory)
-    return target
+    return given
