@@ -1,4 +1,4 @@
-"""gradcheck: compare backward's gradients with central finite differences."""
+"""Numerical gradients by central finite differences, and the check of backward against them."""
 
 from __future__ import annotations
 

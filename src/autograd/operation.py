@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from autograd.value import Value, _operand
+from autograd.value import Value, _new, _operand
 
 __all__ = ["Operation", "describe_arity", "describe_inputs"]
 
@@ -223,6 +223,3 @@ def _applyn(op: Operation, nodes: tuple[Value, ...]) -> Value:
     node._p0 = nodes
     node._p1 = None
     return node
-
-
-_new = object.__new__

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["Plan"]
 
 # What a step does. The built-in operations are carried out by the replay loops themselves;
-# the others (a user's Operation, Power, Pow by a fractional exponent) are called.
+# the others (a user's Operation, Power, LogSumExp, Pow by a fractional exponent) are called.
 _MUL, _ADD, _SUB, _NEG, _DIV, _TANH, _RELU, _EXP, _LOG, _SIGMOID, _POW = range(11)
 _CALL1, _CALL2, _CALLN = 11, 12, 13
 _ADD1 = 14  # backward only: an Add one of whose inputs reads its gradient in place (see below)
@@ -303,8 +303,12 @@ class Plan:
         ``d[i]`` is node i's data and ``g[i]`` its gradient, nodes numbered in topological
         order (see :attr:`nodes`); a comment gives the label of the node a line writes, where
         it has one. Built-in steps are written as the arithmetic the replay loop does; other
-        operations as calls to ``op0``, ``op1``, ... named in the header. Run as Python, it gives
-        the plan's numbers. (The replay loop itself skips the lines ``g[j] += g[i]`` that copy an
+        operations as calls to ``op0``, ``op1``, ... named in the header. It is not a module
+        that runs alone: executed with ``tanh``, ``exp``, ``log`` (from :mod:`math`), ``inf``
+        and the header's ``op0``, ``op1``, ... bound to those operations, its ``forward(d,
+        leaves)`` and ``backward(d, g)`` give the plan's numbers -- except that a Pow slope too
+        large for a float raises OverflowError there, where the plan gives an infinity of the
+        right sign. (The replay loop itself skips the lines ``g[j] += g[i]`` that copy an
         Add's gradient into an input used nowhere else, reading that gradient where it is: the
         same number, bit for bit.) Written afresh on each call: for a million nodes, tens of
         megabytes.
@@ -373,7 +377,7 @@ class Plan:
         kind = _KINDS.get(type(op), -1)  # type: ignore[arg-type]
         if kind >= 0:
             return _FORMS[kind]
-        if i in self._calls and type(op) is Pow and _whole_exponent(op):
+        if type(op) is Pow and _whole_exponent(op):
             k = op.exponent
             slope = f"{k!r} * {{a}} ** {k - 1!r}"
             if k < 1:  # Pow.local_grads special-cases x == 0.0 for these exponents
