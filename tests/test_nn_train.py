@@ -140,6 +140,18 @@ def test_binary_cross_entropy_task_learns() -> None:
     assert history.train_accuracy[-1] == 1.0
 
 
+def test_binary_cross_entropy_counts_a_probability_above_half_as_positive() -> None:
+    model = MLP(2, [4, 1], seed=1)
+    soft = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9]
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.5), "bce")
+    history = trainer.fit(BLOBS_X, soft, 30, test=(BLOBS_X, soft))
+    assert history.epochs == 30
+    assert history.train_accuracy[-1] == history.test_accuracy[-1] == 1.0
+    scores = [model(x).data for x in BLOBS_X]  # type: ignore[union-attr]
+    right = sum((s > 0.0) == (t > 0.5) for s, t in zip(scores, soft, strict=True))
+    assert trainer.evaluate(BLOBS_X, soft).accuracy == right / len(soft)
+
+
 def test_regression_with_several_outputs() -> None:
     model = MLP(2, [8, 2], activation="tanh", seed=0)
     targets = [[x0 + x1, x0 - x1] for x0, x1 in BLOBS_X]

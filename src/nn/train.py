@@ -39,8 +39,9 @@ LossName = Literal["max_margin", "bce", "softmax", "mse"]
 
 * ``"max_margin"``: binary classification, one score per sample, labels -1/+1 or 0/1
   (:func:`nn.losses.max_margin`); accuracy by the score's sign.
-* ``"bce"``: binary classification, one logit per sample, labels 0/1
-  (:func:`nn.losses.binary_cross_entropy`); accuracy by the logit's sign.
+* ``"bce"``: binary classification, one logit per sample, targets are probabilities in [0, 1]
+  (labels 0/1 are the usual case; :func:`nn.losses.binary_cross_entropy`); accuracy by the
+  logit's sign, a target above 0.5 counting as the positive class.
 * ``"softmax"``: multi-class classification, one logit per class, labels are class indices
   (:func:`nn.losses.softmax_cross_entropy`); accuracy by the largest logit.
 * ``"mse"``: regression, targets are numbers (one output) or lists (several outputs)
@@ -281,7 +282,13 @@ def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float |
         return None
     if loss == "softmax":
         return accuracy(outputs, y)  # type: ignore[arg-type]
-    return binary_accuracy(_single(outputs, loss), y)  # type: ignore[arg-type]
+    scores = _single(outputs, loss)
+    if loss == "bce":
+        # Targets are probabilities: one above one half is the positive class.
+        targets = _probabilities("Trainer", y)
+        right = sum((s.data > 0.0) == (t > 0.5) for s, t in zip(scores, targets, strict=True))
+        return right / len(scores)
+    return binary_accuracy(scores, y)  # type: ignore[arg-type]
 
 
 class Trainer:
