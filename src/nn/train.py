@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 import attrs
 
 from autograd import GraphExecutor, Value
+from nn.datasets import check_features
+from nn.datasets._validate import finite_float
 from nn.losses import (
     _binary_cross_entropy,
     _max_margin,
@@ -161,7 +163,11 @@ def _single(outputs: list[list[Value]], loss: str) -> list[Value]:
 
 
 def _input_numbers(X: Inputs) -> list[list[float]]:
-    """The batch's inputs as floats, one list per sample."""
+    """The batch's inputs as finite floats, one list per sample.
+
+    Rows may differ in length here (a model may take inputs of any length); :meth:`Trainer.fit`
+    checks a whole data set with :func:`~nn.datasets.check_features` instead.
+    """
     rows = []
     for i, x in enumerate(X):
         if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
@@ -169,15 +175,9 @@ def _input_numbers(X: Inputs) -> list[list[float]]:
                 f"build_graph: sample {i} must be a sequence of numbers, "
                 f"got {type(x).__name__}: {x!r}"
             )
-        row: list[float] = []
-        for j, v in enumerate(x):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise TypeError(
-                    f"build_graph: sample {i}, input {j} must be a number, "
-                    f"got {type(v).__name__}: {v!r}"
-                )
-            row.append(float(v))
-        rows.append(row)
+        rows.append(
+            [finite_float(v, f"build_graph: sample {i}, input {j}") for j, v in enumerate(x)]
+        )
     return rows
 
 
@@ -456,11 +456,16 @@ class Trainer:
         Returns:
             The :class:`History`, one entry per epoch.
         """
-        X, y = _check_data(X, y, "Trainer.fit")
-        if test is not None:
-            _check_data(*test, "Trainer.fit test")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"Trainer.fit: epochs must be an int >= 0, got {epochs!r}")
+        # Every check comes before the first update: bad data never leaves a model half-trained.
+        X, y = self._check_set(X, y, "training set")
+        if test is not None:
+            if isinstance(test, (str, bytes)) or not isinstance(test, Sequence) or len(test) != 2:
+                raise TypeError(
+                    f"Trainer.fit: test must be a pair (X_test, y_test), got {_short(test)}"
+                )
+            test = self._check_set(*test, "test set", n_features=len(X[0]))
         history = History()
         bar = _progress_bar(self.progress, self.verbose, epochs)
         try:
@@ -488,6 +493,24 @@ class Trainer:
             if bar is not None:
                 bar.close()
         return history
+
+    def _check_set(
+        self, X: Inputs, y: Targets, what: str, n_features: int | None = None
+    ) -> tuple[Inputs, Targets]:
+        """Check a whole data set as :meth:`fit` needs it; errors say ``what`` set it is."""
+        where = f"Trainer.fit: {what}"
+        X, y = _check_data(X, y, where)
+        try:
+            rows = check_features(X, n_features)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+        # The model's number of outputs, which the targets must fit: one forward pass, no update.
+        width = len(_as_list(self.model([Value(v) for v in rows[0]])))
+        try:
+            _target_numbers(self.loss, y, width)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+        return rows, y
 
     def _epoch(self, X: Inputs, y: Targets) -> tuple[float, float | None]:
         """One pass over the data; the loss and accuracy averaged over its batches."""
@@ -534,6 +557,11 @@ class _Replay:
         for leaf in self.leaves:
             leaf.grad = 0.0
         self.plan.backward()
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _summary(history: History) -> str:
