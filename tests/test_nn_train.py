@@ -288,6 +288,27 @@ def test_fit_checks_all_its_data_before_any_update(
     assert trainer.optimizer.steps == 0
 
 
+@pytest.mark.parametrize(
+    ("schedule", "error", "message"),
+    [
+        (
+            lambda k: math.nan,
+            ValueError,
+            r"schedule .*<lambda> at step 0 must be in \[0.0, inf\), got nan",
+        ),
+        (lambda k: 0.1 - k, ValueError, r"schedule .*<lambda> at step 1 must be in .*got -0.9"),
+        (lambda k: "fast", TypeError, r"schedule .*<lambda> at step 0 must be a number, got str"),
+    ],
+)
+def test_schedule_output_is_checked_like_an_lr(
+    schedule: Callable[[int], float], error: type[Exception], message: str
+) -> None:
+    trainer = _trainer(schedule=schedule)
+    with pytest.raises(error, match=f"^Trainer: the lr from {message}"):
+        trainer.fit(BLOBS_X, BLOBS_Y, 3)
+    assert all(math.isfinite(p.data) for p in trainer.model.parameters())
+
+
 def test_fit_checks_bce_targets_before_any_update() -> None:
     model = MLP(2, [3, 1], seed=0)
     trainer = Trainer(model, SGD(model.parameters(), lr=0.1), "bce")

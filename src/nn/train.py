@@ -29,7 +29,7 @@ from nn.losses import (
 )
 from nn.losses import l2 as l2_penalty
 from nn.module import Module
-from nn.optim import Optimizer
+from nn.optim import Optimizer, _rate
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -400,7 +400,13 @@ class Trainer:
         gives new numbers (and its inner nodes other than the outputs keep older ones).
         """
         if self.schedule is not None:
-            self.optimizer.lr = self.schedule(self.optimizer.steps)
+            k = self.optimizer.steps
+            # Checked as the optimiser checks its lr: a NaN or negative rate would silently
+            # ruin the parameters.
+            self.optimizer.lr = _rate(
+                self.schedule(k),
+                f"Trainer: the lr from schedule {_callable_name(self.schedule)} at step {k}",
+            )
         graph, replay = self._graph(X, y)
         self.model.zero_grad()
         if replay is None:
@@ -557,6 +563,12 @@ class _Replay:
         for leaf in self.leaves:
             leaf.grad = 0.0
         self.plan.backward()
+
+
+def _callable_name(f: Callable[..., object]) -> str:
+    """A function by its qualified name, anything else (e.g. a LinearDecay) by its repr."""
+    name = getattr(f, "__qualname__", None)
+    return name if isinstance(name, str) else repr(f)
 
 
 def _short(x: object) -> str:
