@@ -455,6 +455,50 @@ def test_cli_check_reports_a_module_that_fails_to_import(
     assert_one_line_error(err, f"importing {name} failed: SyntaxError")
 
 
+def test_cli_check_reports_a_module_that_exits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"exits_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text("import sys\nsys.exit(0)\n")
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "check", f"{name}:Op")
+    assert status == 2
+    assert_one_line_error(err, f"importing {name} failed: SystemExit: 0")
+    sys.modules.pop(name, None)
+
+
+def test_cli_check_reports_an_op_that_exits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"exiting_op_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text(
+        textwrap.dedent(
+            """
+            import sys
+
+            import attrs
+
+            from autograd import Operation
+
+
+            @attrs.frozen
+            class Quit(Operation):
+                def forward(self, x):
+                    sys.exit(0)
+
+                def local_grads(self, x, *, output):
+                    return (1.0,)
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "check", f"{name}:Quit", "--max-examples", "5")
+    assert status == 1
+    assert "PASS" not in out
+    assert_one_line_error(err, "could not check Quit(): it called sys.exit(0)")
+    sys.modules.pop(name, None)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

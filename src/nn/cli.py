@@ -458,7 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args, extra = _parser().parse_known_args(_glue_values(arguments))
+        try:
+            args, extra = _parser().parse_known_args(_glue_values(arguments))
+        except SystemExit as stop:  # --help and --version; only argparse's exits mean this
+            return stop.code if isinstance(stop.code, int) else 0
         if extra:  # said here, where the command is known, rather than by the top parser
             raise CommandError(
                 f"{args.command}: unrecognized arguments: {' '.join(extra)} "
@@ -468,8 +471,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return error.status
-    except SystemExit as exit:  # --help and --version
-        return exit.code if isinstance(exit.code, int) else 0
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -842,7 +843,7 @@ def _operation(target: str) -> Operation:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
             raise CommandError(f"cannot import {module_name}: {error}") from None
-        except Exception as error:  # the user's module failed while running
+        except (Exception, SystemExit) as error:  # the user's module failed or exited
             raise CommandError(
                 f"importing {module_name} failed: {type(error).__name__}: {error}"
             ) from None
@@ -931,6 +932,10 @@ def _check_command(args: argparse.Namespace) -> int:
         return 1
     except HypothesisException as error:
         raise CommandError(f"could not check {op!r}: {str(error).splitlines()[0]}") from None
+    except SystemExit as error:  # not a verdict on the gradients: the check never finished
+        raise CommandError(
+            f"could not check {op!r}: it called sys.exit({error.code!r})", status=1
+        ) from None
     except Exception as error:  # the user's operation raised: a failure of the operation
         notes = "\n".join(getattr(error, "__notes__", ()))
         point = _FAILING_POINT.search(notes)
