@@ -747,6 +747,57 @@ def test_cli_predict_refuses_bad_files(capsys: pytest.CaptureFixture[str], tmp_p
     assert_one_line_error(err, "2 class names saved for 3 classes")
 
 
+def test_cli_predict_refuses_deep_json_and_bad_feature_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    status, _, err = run(capsys, "predict", str(deep), "1")
+    assert status == 2
+    assert_one_line_error(err, f"{deep}: not a model file (its JSON is nested too deeply)")
+
+    for features, message in (([1, 2], "not a list of strings"), (["a"], "1 feature names")):
+        path = tmp_path / "features.json"
+        MLP(2, [1], seed=0, metadata={"features": features}).save(path)
+        status, _, err = run(capsys, "predict", str(path), "1")
+        assert status == 2
+        assert_one_line_error(err, f"{path}: ", message)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "xor", "--plot", "{file}"], "--plot {file}: a file of that name exists"),
+        (["train", "xor", "--plot", "{file}/sub"], "--plot {file}/sub: {file} is a file, not a"),
+        (["train", "xor", "--save", ""], "--save '': give a file name"),
+        (["train", "xor", "--save", "{dir}"], "give a file name, not a directory"),
+        (["train", "xor", "--save", "{file}/m.json"], "--save {file}/m.json: {file} is a file"),
+        (["demo", "--out", "{file}"], "--out {file}: a file of that name exists"),
+        (["demo", "--out", "{file}/sub"], "--out {file}/sub: {file} is a file, not a directory"),
+    ],
+)
+def test_cli_refuses_unwritable_paths_before_training(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
+) -> None:
+    file = tmp_path / "taken"
+    file.write_text("")
+    names = {"file": str(file), "dir": str(tmp_path)}
+    status, out, err = run(capsys, *(a.format(**names) for a in argv), "--epochs", "1")
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, message.format(**names))
+
+
+def test_cli_write_errors_name_the_file_that_failed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "g.dot").mkdir()  # the .dot written beside the picture cannot replace it
+    status, _, err = run(
+        capsys, "graph", "a*b", "--set", "a=1", "b=2", "--out", str(tmp_path / "g.svg")
+    )
+    assert status == 1
+    assert_one_line_error(err, f"cannot write {tmp_path / 'g.dot'}: Is a directory")
+
+
 @needs_matplotlib
 @needs_graphviz
 def test_cli_demo_writes_every_file_it_names(

@@ -646,19 +646,73 @@ def _plots(run: _Run, directory: Path) -> list[Path]:
     return written
 
 
+def _write_error(error: OSError, path: object) -> CommandError:
+    """A failed write as one line naming the file that failed: the error's own, else ``path``.
+
+    A failed rename (the last step of an atomic write) names its target, not the temporary file.
+    """
+    failed = next((f for f in (error.filename2, error.filename) if f is not None), path)
+    return CommandError(f"cannot write {failed}: {error.strerror or error}", status=1)
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` that is not a directory, if any."""
+    for ancestor in path.parents:
+        if ancestor.exists():
+            return None if ancestor.is_dir() else ancestor
+    return None
+
+
+def _check_directory(text: str, option: str) -> Path:
+    """``text`` as a directory that can be made or written into; checked before any work."""
+    if not text:
+        raise CommandError(f"{option}: give a directory, not an empty path")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"{option} {path}: a file of that name exists; give a directory")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise CommandError(f"{option} {path}: {blocking} is a file, not a directory")
+    return path
+
+
+def _check_file(text: str, option: str) -> Path:
+    """``text`` as a file that can be written; checked before any work."""
+    path = Path(text)
+    if not text or not path.name or path.is_dir():
+        raise CommandError(f"{option} {text!r}: give a file name, not a directory")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise CommandError(f"{option} {path}: {blocking} is a file, not a directory")
+    return path
+
+
+def _write_plots(run: _Run, directory: Path) -> None:
+    try:
+        written = _plots(run, directory)
+    except OSError as error:
+        raise _write_error(error, directory) from None
+    except ValueError as error:
+        raise CommandError(f"cannot draw into {directory}: {error}", status=1) from None
+    for path in written:
+        print(f"wrote {path}")
+
+
 def _train_command(args: argparse.Namespace) -> int:
-    if args.plot is not None:
+    # The paths are checked first, so that a typo does not cost a training run.
+    save = None if args.save is None else _check_file(args.save, "--save")
+    plot = None if args.plot is None else _check_directory(args.plot, "--plot")
+    if plot is not None:
         _require_matplotlib()
     run = _train(args.dataset, args)
-    if args.save is not None:
+    if save is not None:
         try:
-            save_model(run.model, args.save)
+            save_model(run.model, save)
         except OSError as error:
-            raise CommandError(f"cannot write {args.save}: {error.strerror}", status=1) from None
-        print(f"wrote {args.save}")
-    if args.plot is not None:
-        for path in _plots(run, Path(args.plot)):
-            print(f"wrote {path}")
+            raise _write_error(error, save) from None
+        print(f"wrote {save}")
+    if plot is not None:
+        _write_plots(run, plot)
     return 0
 
 
@@ -704,6 +758,17 @@ def _class_names(metadata: Mapping[str, Any], path: str, count: int) -> list[str
     return names
 
 
+def _feature_names(metadata: Mapping[str, Any], path: str, count: int) -> list[str] | None:
+    names = metadata.get("features")
+    if names is None:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise CommandError(f"{path}: the saved feature names are not a list of strings")
+    if len(names) != count:
+        raise CommandError(f"{path}: {len(names)} feature names saved for {count} inputs")
+    return names
+
+
 def _predict_command(args: argparse.Namespace) -> int:
     path: str = args.model
     try:
@@ -714,9 +779,9 @@ def _predict_command(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     x = _input_numbers(args.inputs)
     metadata = model.metadata
-    features = metadata.get("features")
+    features = _feature_names(metadata, path, model.nin)
     if len(x) != model.nin:
-        named = f" ({', '.join(features)})" if isinstance(features, list) else ""
+        named = f" ({', '.join(features)})" if features is not None else ""
         raise CommandError(f"the model takes {model.nin} inputs{named}, got {len(x)}")
     standardizer = _saved_standardizer(metadata, path, model.nin)
     if standardizer is not None:
@@ -781,7 +846,7 @@ def _graph_command(args: argparse.Namespace) -> int:
                 print(f"wrote {error.dot_path}")
             raise _graphviz_missing(error) from None
         except OSError as error:
-            raise CommandError(f"cannot write {out}: {error.strerror}", status=1) from None
+            raise _write_error(error, out) from None
         print(f"wrote {out.with_suffix('.dot')}")
         print(f"wrote {out}")
     if animation is not None:
@@ -797,7 +862,7 @@ def _animate(root: Value, path: Path) -> None:
     except ImportError as error:  # a GIF without Pillow
         raise CommandError(str(error), status=1) from None
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
+        raise _write_error(error, path) from None
     print(f"wrote {path}")
 
 
@@ -806,7 +871,7 @@ def _write_text(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
+        raise _write_error(error, path) from None
 
 
 def _explain_command(args: argparse.Namespace) -> int:
@@ -965,8 +1030,8 @@ _DEMO_EVERY = 10
 
 
 def _demo_command(args: argparse.Namespace) -> int:
+    out = _check_directory(args.out, "--out")
     _require_matplotlib()
-    out = Path(args.out)
     options = argparse.Namespace(
         seed=0,
         hidden=None,
@@ -979,8 +1044,7 @@ def _demo_command(args: argparse.Namespace) -> int:
         replay=True,
     )
     run = _train("moons", options)
-    for path in _plots(run, out):
-        print(f"wrote {path}")
+    _write_plots(run, out)
     neuron = _trained_neuron(run)
     run.model.zero_grad()  # the last training step's gradients are still there
     neuron.backward()
@@ -991,6 +1055,8 @@ def _demo_command(args: argparse.Namespace) -> int:
         print(f"wrote {picture.with_suffix('.dot')}")
         print(f"{PROG}: warning: no pictures of graphs: {error}", file=sys.stderr)
         return 0
+    except OSError as error:
+        raise _write_error(error, picture) from None
     print(f"wrote {picture.with_suffix('.dot')}")
     print(f"wrote {picture}")
     _animate(lecture_neuron(), out / "neuron-backward.html")

@@ -112,6 +112,8 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
         raise ValueError(f"{name}: not valid JSON{hint}: {error}") from None
     except _InvalidError as error:
         raise ValueError(f"{name}: {error}") from None
+    except RecursionError:
+        raise ValueError(f"{name}: not a model file (its JSON is nested too deeply)") from None
     try:
         nin, nouts, activation, weights, metadata = _validate(document)
     except _InvalidError as error:
