@@ -5,6 +5,7 @@ import math
 import os
 import random
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "version 2": (_set("version", 2), "format version 2 is not supported"),
     "version as string": (_set("version", "1"), "format version '1' is not supported"),
     "version true": (_set("version", True), "format version True"),
+    "version float": (_set("version", 1.0), "format version 1.0 is not supported"),
     "missing nin": (_drop("nin"), r"missing field\(s\): nin"),
     "unknown field": (_set("optimizer", "sgd"), r"unknown field\(s\): optimizer"),
     "nin zero": (_set("nin", 0), "nin must be a positive integer"),
@@ -168,6 +170,7 @@ def test_mismatched_or_wrongly_typed_file_is_a_value_error(tmp_path: Path, case:
     [
         ("", "not valid JSON .*truncated"),
         ("{nope", "not valid JSON"),
+        ('{"version": tr, "nin": 2}', r"not valid JSON: Expecting value"),
         ("[1, 2]", "expected a JSON object at the top, got list"),
         ('{"format": "opgrad-mlp", "format": "x"}', "the key 'format' appears twice"),
         ('{"version": NaN}', "holds NaN, which is not a finite number"),
@@ -190,6 +193,33 @@ def test_truncated_file_is_a_value_error_naming_the_file(tmp_path: Path) -> None
         path.write_text(text[:cut])
         with pytest.raises(ValueError, match=r"m\.json: not valid JSON \(the text ends too early"):
             MLP.load(path)
+
+
+def test_a_cut_inside_a_string_or_number_is_called_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    text = path.read_text()
+    cuts = {
+        "inside a string": text.index('"opgrad-mlp"') + 4,
+        "inside a number": text.index("[", text.index('"w"')) + 5,
+        "inside a literal": None,
+    }
+    for where, cut in cuts.items():
+        path.write_text(text[:cut] if cut is not None else '{"metadata": {"a": tru')
+        with pytest.raises(ValueError, match=r"\(the text ends too early") as info:
+            MLP.load(path)
+        assert str(path) in str(info.value), where
+
+
+def test_duplicate_keys_are_found_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    keys = ", ".join(f'"k{i}": 0' for i in range(50_000))
+    path.write_text(f'{{"metadata": {{{keys}, "k49999": 1}}}}')
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="the key 'k49999' appears twice"):
+        MLP.load(path)
+    # Linear: well under a second. Comparing every key with every other took tens of seconds.
+    assert time.perf_counter() - start < 5.0
 
 
 def test_binary_garbage_is_a_value_error(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import random
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -104,11 +105,7 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
     except UnicodeDecodeError as error:
         raise ValueError(f"{name}: not a model file (not UTF-8 text: {error})") from None
     except json.JSONDecodeError as error:
-        hint = (
-            " (the text ends too early: is the file truncated?)"
-            if error.pos >= len(text.rstrip())
-            else ""
-        )
+        hint = " (the text ends too early: is the file truncated?)" if _cut_short(error) else ""
         raise ValueError(f"{name}: not valid JSON{hint}: {error}") from None
     except _InvalidError as error:
         raise ValueError(f"{name}: {error}") from None
@@ -128,15 +125,29 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
     return model
 
 
+# What a cut inside a number or a literal leaves after the decoder's error position.
+_TOKEN_FRAGMENT = re.compile(r"[-+.0-9eE]+|[a-z]+")
+
+
+def _cut_short(error: json.JSONDecodeError) -> bool:
+    """Whether the text ends where the error is: between tokens or inside the last one."""
+    rest = error.doc[error.pos :].rstrip()
+    if not rest or _TOKEN_FRAGMENT.fullmatch(rest):
+        return True
+    # An unterminated string runs to the end of the text: the cut fell inside it.
+    return error.msg.startswith("Unterminated string")
+
+
 def _reject_constant(constant: str) -> float:
     raise _InvalidError(f"holds {constant}, which is not a finite number")
 
 
 def _no_dupes(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    for k in keys:
-        if keys.count(k) > 1:
+    seen: set[str] = set()
+    for k, _ in pairs:
+        if k in seen:
             raise _InvalidError(f"the key {k!r} appears twice in one object")
+        seen.add(k)
     return dict(pairs)
 
 
@@ -179,7 +190,7 @@ def _validate(document: object) -> tuple[int, list[int], str, _Weights, dict[str
     if document.get("format") != FORMAT:
         raise _InvalidError(f"not an opgrad model file (format is {document.get('format')!r})")
     version = document.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != FORMAT_VERSION:  # not 1.0, not true
         raise _InvalidError(
             f"format version {version!r} is not supported (this opgrad reads {FORMAT_VERSION})"
         )
