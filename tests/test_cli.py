@@ -642,6 +642,14 @@ def test_cli_train_verbose_prints_a_line_per_epoch(capsys: pytest.CaptureFixture
     assert lines[6].startswith("trained in ")
 
 
+def test_cli_train_says_one_epoch_and_one_step_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(capsys, "train", "moons", "--epochs", "1")
+    assert status == 0
+    assert out.splitlines()[2].endswith("(linear decay over 1 step), full batch, 1 epoch")
+
+
 @pytest.mark.parametrize("dataset", ["iris", "moons"])
 def test_cli_train_without_replay_prints_the_same_numbers(
     capsys: pytest.CaptureFixture[str], dataset: str
@@ -669,6 +677,8 @@ def test_cli_train_without_replay_prints_the_same_numbers(
         (["xor", "--lr", "-1"], "argument --lr: must be > 0"),
         (["xor", "--lr", "nan"], "is not a finite number"),
         (["xor", "--hidden", "16,,4"], "is not a list of layer sizes"),
+        (["xor", "--hidden", "0"], "(layer size '0': must be at least 1, got 0)"),
+        (["xor", "--hidden", "8,x"], "(layer size 'x': 'x' is not a whole number)"),
         (["xor", "--activation", "gelu"], "invalid choice: 'gelu'"),
         (["xor", "--bogus", "1"], "unrecognized arguments: --bogus 1"),
     ],

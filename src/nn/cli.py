@@ -192,7 +192,7 @@ RECIPES: Mapping[str, Recipe] = {
 
 _OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
 
-_LOSS_NAMES = {
+_LOSS_DESCRIPTIONS = {
     "max_margin": "max-margin loss",
     "bce": "binary cross-entropy",
     "softmax": "softmax cross-entropy",
@@ -238,11 +238,13 @@ def _positive_float(text: str) -> float:
 def _hidden(text: str) -> tuple[int, ...]:
     sizes = []
     for part in text.split(","):
+        size = part.strip()
         try:
-            sizes.append(_positive_int(part.strip()))
-        except argparse.ArgumentTypeError:
+            sizes.append(_positive_int(size))
+        except argparse.ArgumentTypeError as error:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a list of layer sizes such as 16,16"
+                f"{text!r} is not a list of layer sizes such as 16,16 "
+                f"(layer size {size!r}: {error})"
             ) from None
     return tuple(sizes)
 
@@ -515,12 +517,12 @@ def _optimizer(name: str, model: MLP, lr: float, momentum: float) -> Optimizer:
 def _describe_training(
     recipe: Recipe, optimizer: str, lr: float, momentum: float, steps: int, batch: int | None
 ) -> str:
-    loss = _LOSS_NAMES[recipe.loss]
+    loss = _LOSS_DESCRIPTIONS[recipe.loss]
     if recipe.l2:
         loss += f" + {recipe.l2:g} L2"
     rate = f"lr {lr:g}"
     if recipe.decay:
-        rate += f" -> {lr / 10:g} (linear decay over {steps} steps)"
+        rate += f" -> {lr / 10:g} (linear decay over {_count(steps, 'step')})"
     if optimizer == "sgd" and momentum:
         rate += f", momentum {momentum:g}"
     batches = "full batch" if batch is None else f"batches of {batch}"
@@ -603,7 +605,7 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
     print(f"data: {recipe.about}; {data.description}")
     print(f"model: {model!r}, {len(model.parameters())} parameters, seed {seed}")
     training = _describe_training(recipe, optimizer_name, lr, recipe.momentum, steps, batch)
-    print(f"training: {training}, {epochs} epochs")
+    print(f"training: {training}, {_count(epochs, 'epoch')}")
     start = time.perf_counter()
     history = trainer.fit(data.X_fit, data.y, epochs, test=data.test)
     print(f"trained in {time.perf_counter() - start:.1f} s")
@@ -960,8 +962,9 @@ def _reproducible_hypothesis() -> Iterator[None]:
 _FAILING_POINT = re.compile(r"point=(\([^)]*\))")
 
 
-def _inputs(count: int) -> str:
-    return "1 input" if count == 1 else f"{count} inputs"
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless n is 1: "1 epoch", "3 epochs"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -980,8 +983,8 @@ def _check_command(args: argparse.Namespace) -> int:
     elif arity is None:
         arity = op.arity
     elif arity != op.arity:
-        raise CommandError(f"{op!r} takes {_inputs(op.arity)}, not --arity {arity}")
-    inputs = _inputs(arity)
+        raise CommandError(f"{op!r} takes {_count(op.arity, 'input')}, not --arity {arity}")
+    inputs = _count(arity, "input")
     print(
         f"checking {op!r} ({inputs}) at up to {args.max_examples} points in "
         f"[{low:g}, {high:g}] against central finite differences"
