@@ -96,3 +96,6 @@ def test_linear_decay_rejects_bad_arguments() -> None:
         LinearDecay(1.0, float("inf"), 10)
     with pytest.raises(ValueError, match="step must be >= 0"):
         LinearDecay(1.0, 0.1, 10)(-1)
+    for step in ("a", 1.5, True, None):
+        with pytest.raises(TypeError, match="LinearDecay: step must be an int"):
+            LinearDecay(1.0, 0.1, 10)(step)  # type: ignore[arg-type]

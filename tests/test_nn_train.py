@@ -309,6 +309,13 @@ def test_schedule_output_is_checked_like_an_lr(
     assert all(math.isfinite(p.data) for p in trainer.model.parameters())
 
 
+@pytest.mark.parametrize("seed", [1.5, "0", None, True])
+def test_trainer_seed_must_be_an_int(seed: object) -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match="Trainer: seed must be an int"):
+        Trainer(model, SGD(model.parameters(), lr=0.1), seed=seed)  # type: ignore[arg-type]
+
+
 def test_fit_checks_bce_targets_before_any_update() -> None:
     model = MLP(2, [3, 1], seed=0)
     trainer = Trainer(model, SGD(model.parameters(), lr=0.1), "bce")

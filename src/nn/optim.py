@@ -208,6 +208,10 @@ class LinearDecay:
 
     def __call__(self, step: int) -> float:
         """The learning rate for step ``step`` (0-based)."""
+        if isinstance(step, bool) or not isinstance(step, int):
+            raise TypeError(
+                f"LinearDecay: step must be an int, got {type(step).__name__}: {step!r}"
+            )
         if step < 0:
             raise ValueError(f"LinearDecay: step must be >= 0, got {step!r}")
         if step >= self.steps:

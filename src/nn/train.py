@@ -372,6 +372,8 @@ class Trainer:
             )
         if not _is_penalty(l2):
             raise ValueError(f"Trainer: l2 must be a finite number >= 0, got {l2!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"Trainer: seed must be an int, got {type(seed).__name__}: {seed!r}")
         if not isinstance(verbose, int) or verbose < 0:
             raise ValueError(f"Trainer: verbose must be a bool or an int >= 0, got {verbose!r}")
         self.model = model
