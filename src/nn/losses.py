@@ -160,7 +160,7 @@ def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value
         The mean, a Value.
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import mse
         >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         2.5
@@ -185,7 +185,7 @@ def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Valu
         The mean hinge loss, a Value.
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import max_margin
         >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
         0.75
@@ -277,7 +277,7 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
         The penalty, a Value (0.0 for no parameters).
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import l2
         >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
         0.0005

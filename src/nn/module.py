@@ -314,7 +314,11 @@ class MLP(Module):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
-        """Read a model written by :meth:`save` (see :func:`nn.load_model`)."""
+        """Read a model written by :meth:`save` (see :func:`nn.load_model`).
+
+        The result is a plain :class:`MLP` even when called on a subclass: the file holds an
+        MLP's fields alone, not what a subclass's constructor may need.
+        """
         from nn.serialize import load_model
 
         return load_model(path)
