@@ -13,20 +13,10 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 import attrs
 
 from autograd import GraphExecutor, Value
+from nn import _graphs
 from nn.datasets import check_features
 from nn.datasets._validate import finite_float
-from nn.losses import (
-    _binary_cross_entropy,
-    _max_margin,
-    _mse,
-    _one_hot,
-    _probabilities,
-    _signed_labels,
-    _softmax_cross_entropy,
-    _targets,
-    accuracy,
-    binary_accuracy,
-)
+from nn.losses import accuracy, binary_accuracy
 from nn.losses import l2 as l2_penalty
 from nn.module import Module
 from nn.optim import Optimizer, _rate
@@ -192,34 +182,34 @@ def _regression_targets(y: Targets, width: int) -> list[list[float]]:
                 f"{width} output(s)"
             )
         rows.append(wanted)
-    flat = iter(_targets("mse", [t for row in rows for t in row]))
+    flat = iter(_graphs.regression_targets("mse", [t for row in rows for t in row]))
     return [[next(flat) for _ in row] for row in rows]
 
 
 def _target_numbers(loss: LossName, y: Targets, width: int) -> list[list[float]]:
     """The numbers of the batch's target leaves, one list per sample (see :class:`Graph`)."""
     if loss == "softmax":
-        return _one_hot("softmax_cross_entropy", y, width)
+        return _graphs.one_hot("softmax_cross_entropy", y, width)
     if loss == "mse":
         return _regression_targets(y, width)
     if width != 1:
         raise ValueError(f"loss {loss!r} needs one output per sample; the model gives {width}")
     if loss == "bce":
-        return [[t] for t in _probabilities("binary_cross_entropy", y)]
-    return [[sign] for sign in _signed_labels("max_margin", y)]
+        return [[t] for t in _graphs.probabilities("binary_cross_entropy", y)]
+    return [[sign] for sign in _graphs.signed_labels("max_margin", y)]
 
 
 def _objective(loss: LossName, outputs: list[list[Value]], targets: list[list[Value]]) -> Value:
     """The mean loss of the batch, from its outputs and target leaves."""
     if loss == "softmax":
-        return _softmax_cross_entropy(outputs, targets)
+        return _graphs.softmax_cross_entropy(outputs, targets)
     flat_outputs = [v for row in outputs for v in row]
     flat_targets = [t for row in targets for t in row]
     if loss == "mse":
-        return _mse(flat_outputs, flat_targets)
+        return _graphs.mse(flat_outputs, flat_targets)
     if loss == "bce":
-        return _binary_cross_entropy(flat_outputs, flat_targets)
-    return _max_margin(flat_outputs, flat_targets)
+        return _graphs.binary_cross_entropy(flat_outputs, flat_targets)
+    return _graphs.max_margin(flat_outputs, flat_targets)
 
 
 def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
@@ -285,7 +275,7 @@ def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float |
     scores = _single(outputs, loss)
     if loss == "bce":
         # Targets are probabilities: one above one half is the positive class.
-        targets = _probabilities("Trainer", y)
+        targets = _graphs.probabilities("Trainer", y)
         right = sum((s.data > 0.0) == (t > 0.5) for s, t in zip(scores, targets, strict=True))
         return right / len(scores)
     return binary_accuracy(scores, y)  # type: ignore[arg-type]
