@@ -70,7 +70,7 @@ def test_zero_grad_and_lr_is_settable() -> None:
         (lambda p: SGD([p, 1.0], lr=0.1), TypeError, "parameter 1 must be a Value"),  # type: ignore[list-item]
         (lambda p: SGD([], lr=0.1), ValueError, "no parameters"),
         (lambda p: SGD([p], lr=-0.1), ValueError, "SGD lr must be in"),
-        (lambda p: SGD([p], lr=float("nan")), ValueError, "SGD lr must be in"),
+        (lambda p: SGD([p], lr=float("nan")), ValueError, "SGD lr: nan is not a finite number"),
         (lambda p: SGD([p], lr=0.1, momentum=1.0), ValueError, "SGD momentum"),
         (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, "Adam beta2"),
         (lambda p: Adam([p], betas=[0.9, 0.99]), TypeError, "a tuple"),  # type: ignore[arg-type]

@@ -294,10 +294,10 @@ def test_fit_checks_all_its_data_before_any_update(
         (
             lambda k: math.nan,
             ValueError,
-            r"schedule .*<lambda> at step 0 must be in \[0.0, inf\), got nan",
+            r"schedule .*<lambda> at step 0: nan is not a finite number",
         ),
         (lambda k: 0.1 - k, ValueError, r"schedule .*<lambda> at step 1 must be in .*got -0.9"),
-        (lambda k: "fast", TypeError, r"schedule .*<lambda> at step 0 must be a number, got str"),
+        (lambda k: "fast", TypeError, r"schedule .*<lambda> at step 0: 'fast' is not a number"),
     ],
 )
 def test_schedule_output_is_checked_like_an_lr(

@@ -8,33 +8,23 @@ their arguments (with the conversions below) and call them.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Sequence
 
 from autograd import LogSumExp, Value
+from nn._checks import finite_float
 
 __all__ = [
     "binary_cross_entropy",
     "max_margin",
     "mean",
     "mse",
-    "number",
     "one_hot",
     "probabilities",
     "regression_targets",
     "signed_labels",
     "softmax_cross_entropy",
 ]
-
-
-def number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{where} must be finite, got {x!r}")
-    return value
 
 
 def mean(terms: Sequence[Value]) -> Value:
@@ -77,14 +67,14 @@ def softmax_cross_entropy(
 
 def regression_targets(name: str, targets: Sequence[object]) -> list[float]:
     """Regression targets: finite numbers."""
-    return [number(t, f"{name}: target {i}") for i, t in enumerate(targets)]
+    return [finite_float(t, f"{name}: target {i}") for i, t in enumerate(targets)]
 
 
 def probabilities(name: str, targets: Sequence[object]) -> list[float]:
     """Binary cross-entropy targets: numbers in [0, 1]."""
     checked = []
     for i, target in enumerate(targets):
-        y = number(target, f"{name}: target {i}")
+        y = finite_float(target, f"{name}: target {i}")
         if not 0.0 <= y <= 1.0:
             raise ValueError(f"{name}: target {i} is {target!r}, not in [0, 1]")
         checked.append(y)
@@ -117,7 +107,7 @@ def signed_labels(name: str, labels: Sequence[object]) -> list[float]:
     signs = []
     seen_zero = seen_minus = False
     for i, y in enumerate(labels):
-        value = number(y, f"{name}: label {i}")
+        value = finite_float(y, f"{name}: label {i}")
         if value not in (-1.0, 0.0, 1.0):
             raise ValueError(f"{name}: label {i} is {y!r}; binary labels are -1/+1 or 0/1")
         seen_zero = seen_zero or value == 0.0

@@ -35,6 +35,7 @@ from autograd import (
     to_dot,
 )
 from autograd.examples import lecture_neuron
+from nn._checks import predicted_class
 from nn.datasets import (
     IRIS_CLASSES,
     IRIS_FEATURES,
@@ -792,11 +793,11 @@ def _predict_command(args: argparse.Namespace) -> int:
     loss = metadata.get("loss")
     if loss in ("max_margin", "bce") and len(outputs) == 1:
         names = _class_names(metadata, path, 2)
-        label = int(outputs[0] > 0.0)
+        label = predicted_class(outputs)
         print(f"score: {outputs[0]:.6g}")
     elif loss == "softmax":
         names = _class_names(metadata, path, len(outputs))
-        label = outputs.index(max(outputs))
+        label = predicted_class(outputs)
         scores = ", ".join(f"{n} {s:.6g}" for n, s in zip(names, outputs, strict=True))
         print(f"scores: {scores}")
     else:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 
 from autograd import Value
 from nn import _graphs
+from nn._checks import finite_float
 
 __all__ = [
     "accuracy",
@@ -180,7 +181,7 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
         >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
         0.0005
     """
-    strength = _graphs.number(alpha, "l2: alpha")
+    strength = finite_float(alpha, "l2: alpha")
     if strength < 0.0:
         raise ValueError(f"l2: alpha must be >= 0, got {alpha!r}")
     params = list(parameters)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd import write_atomic
+from nn._checks import finite_float, positive_int
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
@@ -152,21 +153,17 @@ def _no_dupes(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise _InvalidError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
     try:
-        value = float(x)
-    except OverflowError:
-        raise _InvalidError(f"{where} is too large for a float: {x!r}") from None
-    if not math.isfinite(value):
-        raise _InvalidError(f"{where} is not finite: {x!r}")
-    return value
+        return finite_float(x, where)
+    except (TypeError, ValueError) as error:
+        raise _InvalidError(str(error)) from None
 
 
 def _positive_int(x: object, where: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, int) or x < 1:
-        raise _InvalidError(f"{where} must be a positive integer, got {x!r}")
-    return x
+    try:
+        return positive_int(x, where)
+    except ValueError as error:
+        raise _InvalidError(str(error)) from None
 
 
 def _list(x: object, where: str) -> list[Any]:

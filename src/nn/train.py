@@ -14,8 +14,8 @@ import attrs
 
 from autograd import GraphExecutor, Value
 from nn import _graphs
+from nn._checks import finite_float, positive_int
 from nn.datasets import check_features
-from nn.datasets._validate import finite_float
 from nn.losses import accuracy, binary_accuracy
 from nn.losses import l2 as l2_penalty
 from nn.module import Module
@@ -354,12 +354,8 @@ class Trainer:
                 f"Trainer: the optimizer holds {len(strangers)} parameter(s) that are not the "
                 f"model's (first: {strangers[0]!r}); build it on model.parameters()"
             )
-        if batch_size is not None and (
-            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-        ):
-            raise ValueError(
-                f"Trainer: batch_size must be a positive int or None, got {batch_size!r}"
-            )
+        if batch_size is not None:
+            positive_int(batch_size, "Trainer: batch_size")
         if not _is_penalty(l2):
             raise ValueError(f"Trainer: l2 must be a finite number >= 0, got {l2!r}")
         if isinstance(seed, bool) or not isinstance(seed, int):
