@@ -455,6 +455,50 @@ def test_cli_check_reports_a_module_that_fails_to_import(
     assert_one_line_error(err, f"importing {name} failed: SyntaxError")
 
 
+def test_cli_check_reports_a_module_that_exits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"exits_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text("import sys\nsys.exit(0)\n")
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "check", f"{name}:Op")
+    assert status == 2
+    assert_one_line_error(err, f"importing {name} failed: SystemExit: 0")
+    sys.modules.pop(name, None)
+
+
+def test_cli_check_reports_an_op_that_exits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = f"exiting_op_{uuid.uuid4().hex[:8]}"
+    (tmp_path / f"{name}.py").write_text(
+        textwrap.dedent(
+            """
+            import sys
+
+            import attrs
+
+            from autograd import Operation
+
+
+            @attrs.frozen
+            class Quit(Operation):
+                def forward(self, x):
+                    sys.exit(0)
+
+                def local_grads(self, x, *, output):
+                    return (1.0,)
+            """
+        )
+    )
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "check", f"{name}:Quit", "--max-examples", "5")
+    assert status == 1
+    assert "PASS" not in out
+    assert_one_line_error(err, "could not check Quit(): it called sys.exit(0)")
+    sys.modules.pop(name, None)
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -598,6 +642,14 @@ def test_cli_train_verbose_prints_a_line_per_epoch(capsys: pytest.CaptureFixture
     assert lines[6].startswith("trained in ")
 
 
+def test_cli_train_says_one_epoch_and_one_step_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(capsys, "train", "moons", "--epochs", "1")
+    assert status == 0
+    assert out.splitlines()[2].endswith("(linear decay over 1 step), full batch, 1 epoch")
+
+
 @pytest.mark.parametrize("dataset", ["iris", "moons"])
 def test_cli_train_without_replay_prints_the_same_numbers(
     capsys: pytest.CaptureFixture[str], dataset: str
@@ -625,6 +677,8 @@ def test_cli_train_without_replay_prints_the_same_numbers(
         (["xor", "--lr", "-1"], "argument --lr: must be > 0"),
         (["xor", "--lr", "nan"], "is not a finite number"),
         (["xor", "--hidden", "16,,4"], "is not a list of layer sizes"),
+        (["xor", "--hidden", "0"], "(layer size '0': must be at least 1, got 0)"),
+        (["xor", "--hidden", "8,x"], "(layer size 'x': 'x' is not a whole number)"),
         (["xor", "--activation", "gelu"], "invalid choice: 'gelu'"),
         (["xor", "--bogus", "1"], "unrecognized arguments: --bogus 1"),
     ],
@@ -701,6 +755,57 @@ def test_cli_predict_refuses_bad_files(capsys: pytest.CaptureFixture[str], tmp_p
     status, _, err = run(capsys, "predict", str(bad_names), "1", "2")
     assert status == 2
     assert_one_line_error(err, "2 class names saved for 3 classes")
+
+
+def test_cli_predict_refuses_deep_json_and_bad_feature_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    status, _, err = run(capsys, "predict", str(deep), "1")
+    assert status == 2
+    assert_one_line_error(err, f"{deep}: not a model file (its JSON is nested too deeply)")
+
+    for features, message in (([1, 2], "not a list of strings"), (["a"], "1 feature names")):
+        path = tmp_path / "features.json"
+        MLP(2, [1], seed=0, metadata={"features": features}).save(path)
+        status, _, err = run(capsys, "predict", str(path), "1")
+        assert status == 2
+        assert_one_line_error(err, f"{path}: ", message)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "xor", "--plot", "{file}"], "--plot {file}: a file of that name exists"),
+        (["train", "xor", "--plot", "{file}/sub"], "--plot {file}/sub: {file} is a file, not a"),
+        (["train", "xor", "--save", ""], "--save '': give a file name"),
+        (["train", "xor", "--save", "{dir}"], "give a file name, not a directory"),
+        (["train", "xor", "--save", "{file}/m.json"], "--save {file}/m.json: {file} is a file"),
+        (["demo", "--out", "{file}"], "--out {file}: a file of that name exists"),
+        (["demo", "--out", "{file}/sub"], "--out {file}/sub: {file} is a file, not a directory"),
+    ],
+)
+def test_cli_refuses_unwritable_paths_before_training(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str], message: str
+) -> None:
+    file = tmp_path / "taken"
+    file.write_text("")
+    names = {"file": str(file), "dir": str(tmp_path)}
+    status, out, err = run(capsys, *(a.format(**names) for a in argv), "--epochs", "1")
+    assert (status, out) == (2, "")
+    assert_one_line_error(err, message.format(**names))
+
+
+def test_cli_write_errors_name_the_file_that_failed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "g.dot").mkdir()  # the .dot written beside the picture cannot replace it
+    status, _, err = run(
+        capsys, "graph", "a*b", "--set", "a=1", "b=2", "--out", str(tmp_path / "g.svg")
+    )
+    assert status == 1
+    assert_one_line_error(err, f"cannot write {tmp_path / 'g.dot'}: Is a directory")
 
 
 @needs_matplotlib

@@ -280,9 +280,9 @@ def test_softmax_cross_entropy_checks_lengths() -> None:
 def test_losses_name_a_bad_prediction() -> None:
     with pytest.raises(TypeError, match="mse: prediction 1 must be a Value or a number, got str"):
         mse([0.0, "1"], [0.0, 1.0])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="mse: target 0 must be a number"):
+    with pytest.raises(TypeError, match="mse: target 0: None is not a number"):
         mse([0.0], [None])  # type: ignore[list-item]
-    with pytest.raises(ValueError, match="mse: target 0 must be finite"):
+    with pytest.raises(ValueError, match="mse: target 0: nan is not a finite number"):
         mse([0.0], [math.nan])
 
 

@@ -70,7 +70,7 @@ def test_zero_grad_and_lr_is_settable() -> None:
         (lambda p: SGD([p, 1.0], lr=0.1), TypeError, "parameter 1 must be a Value"),  # type: ignore[list-item]
         (lambda p: SGD([], lr=0.1), ValueError, "no parameters"),
         (lambda p: SGD([p], lr=-0.1), ValueError, "SGD lr must be in"),
-        (lambda p: SGD([p], lr=float("nan")), ValueError, "SGD lr must be in"),
+        (lambda p: SGD([p], lr=float("nan")), ValueError, "SGD lr: nan is not a finite number"),
         (lambda p: SGD([p], lr=0.1, momentum=1.0), ValueError, "SGD momentum"),
         (lambda p: Adam([p], betas=(0.9, 1.0)), ValueError, "Adam beta2"),
         (lambda p: Adam([p], betas=[0.9, 0.99]), TypeError, "a tuple"),  # type: ignore[arg-type]
@@ -96,3 +96,6 @@ def test_linear_decay_rejects_bad_arguments() -> None:
         LinearDecay(1.0, float("inf"), 10)
     with pytest.raises(ValueError, match="step must be >= 0"):
         LinearDecay(1.0, 0.1, 10)(-1)
+    for step in ("a", 1.5, True, None):
+        with pytest.raises(TypeError, match="LinearDecay: step must be an int"):
+            LinearDecay(1.0, 0.1, 10)(step)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ import math
 import os
 import random
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -128,24 +129,25 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "version 2": (_set("version", 2), "format version 2 is not supported"),
     "version as string": (_set("version", "1"), "format version '1' is not supported"),
     "version true": (_set("version", True), "format version True"),
+    "version float": (_set("version", 1.0), "format version 1.0 is not supported"),
     "missing nin": (_drop("nin"), r"missing field\(s\): nin"),
     "unknown field": (_set("optimizer", "sgd"), r"unknown field\(s\): optimizer"),
-    "nin zero": (_set("nin", 0), "nin must be a positive integer"),
-    "nin float": (_set("nin", 2.0), "nin must be a positive integer"),
+    "nin zero": (_set("nin", 0), "nin must be a positive int, got 0"),
+    "nin float": (_set("nin", 2.0), "nin must be a positive int, got 2.0"),
     "nouts not list": (_set("nouts", 3), "nouts must be a list"),
     "nouts empty": (_set("nouts", []), "nouts is empty"),
-    "nouts bad size": (_set("nouts", [3, "1"]), r"nouts\[1\] must be a positive integer"),
+    "nouts bad size": (_set("nouts", [3, "1"]), r"nouts\[1\] must be a positive int, got '1'"),
     "activation": (_set("activation", "gelu"), "activation must be one of"),
     "metadata list": (_set("metadata", []), "metadata must be a JSON object"),
     "more layers than nouts": (_set("nouts", [3, 1, 1]), "nouts has 3 layers but layers has 2"),
     "layer size": (_set("nouts", [4, 1]), r"layer L0 has 3 neurons, expected 4 \(nouts\[0\]\)"),
     "nin mismatch": (_set("nin", 3), "neuron L0.N0 has 2 weights, expected 3"),
     "weight count": (_neuron(1, 0, "w", [0.5, 0.5]), "neuron L1.N0 has 2 weights, expected 3"),
-    "weight string": (_neuron(0, 1, "w", [0.5, "0.5"]), "L0.N1.w1 must be a number, got str"),
-    "weight null": (_neuron(0, 2, "w", [None, 0.5]), "L0.N2.w0 must be a number, got NoneType"),
-    "weight bool": (_neuron(0, 0, "w", [True, 0.5]), "L0.N0.w0 must be a number, got bool"),
-    "bias list": (_neuron(1, 0, "b", [0.0]), "L1.N0.b must be a number, got list"),
-    "huge int": (_neuron(1, 0, "b", 10**400), "L1.N0.b is too large for a float"),
+    "weight string": (_neuron(0, 1, "w", [0.5, "0.5"]), "L0.N1.w1: '0.5' is not a number"),
+    "weight null": (_neuron(0, 2, "w", [None, 0.5]), "L0.N2.w0: None is not a number"),
+    "weight bool": (_neuron(0, 0, "w", [True, 0.5]), "L0.N0.w0: True is not a number"),
+    "bias list": (_neuron(1, 0, "b", [0.0]), r"L1.N0.b: \[0.0\] is not a number"),
+    "huge int": (_neuron(1, 0, "b", 10**400), r"L1.N0.b: 10{400} is not a finite number"),
     "neuron extra key": (_neuron(0, 0, "bias", 0.0), "exactly the keys 'w' and 'b'"),
     "layers not list": (_set("layers", {"L0": []}), "layers must be a list, got dict"),
 }
@@ -168,6 +170,7 @@ def test_mismatched_or_wrongly_typed_file_is_a_value_error(tmp_path: Path, case:
     [
         ("", "not valid JSON .*truncated"),
         ("{nope", "not valid JSON"),
+        ('{"version": tr, "nin": 2}', r"not valid JSON: Expecting value"),
         ("[1, 2]", "expected a JSON object at the top, got list"),
         ('{"format": "opgrad-mlp", "format": "x"}', "the key 'format' appears twice"),
         ('{"version": NaN}', "holds NaN, which is not a finite number"),
@@ -190,6 +193,33 @@ def test_truncated_file_is_a_value_error_naming_the_file(tmp_path: Path) -> None
         path.write_text(text[:cut])
         with pytest.raises(ValueError, match=r"m\.json: not valid JSON \(the text ends too early"):
             MLP.load(path)
+
+
+def test_a_cut_inside_a_string_or_number_is_called_truncated(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    MLP(2, [3, 1], seed=0).save(path)
+    text = path.read_text()
+    cuts = {
+        "inside a string": text.index('"opgrad-mlp"') + 4,
+        "inside a number": text.index("[", text.index('"w"')) + 5,
+        "inside a literal": None,
+    }
+    for where, cut in cuts.items():
+        path.write_text(text[:cut] if cut is not None else '{"metadata": {"a": tru')
+        with pytest.raises(ValueError, match=r"\(the text ends too early") as info:
+            MLP.load(path)
+        assert str(path) in str(info.value), where
+
+
+def test_duplicate_keys_are_found_in_linear_time(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    keys = ", ".join(f'"k{i}": 0' for i in range(50_000))
+    path.write_text(f'{{"metadata": {{{keys}, "k49999": 1}}}}')
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="the key 'k49999' appears twice"):
+        MLP.load(path)
+    # Linear: well under a second. Comparing every key with every other took tens of seconds.
+    assert time.perf_counter() - start < 5.0
 
 
 def test_binary_garbage_is_a_value_error(tmp_path: Path) -> None:

@@ -140,6 +140,18 @@ def test_binary_cross_entropy_task_learns() -> None:
     assert history.train_accuracy[-1] == 1.0
 
 
+def test_binary_cross_entropy_counts_a_probability_above_half_as_positive() -> None:
+    model = MLP(2, [4, 1], seed=1)
+    soft = [0.1, 0.2, 0.3, 0.7, 0.8, 0.9]
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.5), "bce")
+    history = trainer.fit(BLOBS_X, soft, 30, test=(BLOBS_X, soft))
+    assert history.epochs == 30
+    assert history.train_accuracy[-1] == history.test_accuracy[-1] == 1.0
+    scores = [model(x).data for x in BLOBS_X]  # type: ignore[union-attr]
+    right = sum((s > 0.0) == (t > 0.5) for s, t in zip(scores, soft, strict=True))
+    assert trainer.evaluate(BLOBS_X, soft).accuracy == right / len(soft)
+
+
 def test_regression_with_several_outputs() -> None:
     model = MLP(2, [8, 2], activation="tanh", seed=0)
     targets = [[x0 + x1, x0 - x1] for x0, x1 in BLOBS_X]
@@ -245,8 +257,72 @@ def test_fit_checks_its_data() -> None:
         trainer.fit([], [], 1)
     with pytest.raises(ValueError, match="epochs must be an int >= 0"):
         trainer.fit(BLOBS_X, BLOBS_Y, -1)
-    with pytest.raises(ValueError, match="test: X has 1 samples but y has 2"):
+    with pytest.raises(ValueError, match="test set: X has 1 samples but y has 2"):
         trainer.fit(BLOBS_X, BLOBS_Y, 1, test=(BLOBS_X[:1], BLOBS_Y[:2]))
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "test", "error", "message"),
+    [
+        ([[0.0, NAN], *BLOBS_X[1:]], BLOBS_Y, None, ValueError, "training set: row 0, feature 1"),
+        ([*BLOBS_X[:5], [1.0, math.inf]], BLOBS_Y, None, ValueError, "row 5, feature 1: inf is"),
+        ([*BLOBS_X[:2], [1.0], *BLOBS_X[3:]], BLOBS_Y, None, ValueError, "row 2 has 1 features"),
+        (BLOBS_X, [*BLOBS_Y[:5], 3], None, ValueError, "training set: max_margin: label 5 is 3"),
+        (BLOBS_X, BLOBS_Y, ([[1.0, NAN]], [1]), ValueError, "test set: row 0, feature 1: nan"),
+        (BLOBS_X, BLOBS_Y, ([[1.0, 2.0, 3.0]], [1]), ValueError, "test set: row 0 has 3 features"),
+        (BLOBS_X, BLOBS_Y, ([[1.0, 2.0]], [2]), ValueError, "test set: max_margin: label 0 is 2"),
+        (BLOBS_X, BLOBS_Y, ([[1, 2]],), TypeError, r"test must be a pair \(X_test, y_test\)"),
+    ],
+)
+def test_fit_checks_all_its_data_before_any_update(
+    X: list[list[float]], y: list[int], test: Any, error: type[Exception], message: str
+) -> None:
+    trainer = _trainer()
+    before = [p.data for p in trainer.model.parameters()]
+    with pytest.raises(error, match=f"^Trainer.fit: .*{message}"):
+        trainer.fit(X, y, 3, test=test)
+    assert [p.data for p in trainer.model.parameters()] == before
+    assert trainer.optimizer.steps == 0
+
+
+@pytest.mark.parametrize(
+    ("schedule", "error", "message"),
+    [
+        (
+            lambda k: math.nan,
+            ValueError,
+            r"schedule .*<lambda> at step 0: nan is not a finite number",
+        ),
+        (lambda k: 0.1 - k, ValueError, r"schedule .*<lambda> at step 1 must be in .*got -0.9"),
+        (lambda k: "fast", TypeError, r"schedule .*<lambda> at step 0: 'fast' is not a number"),
+    ],
+)
+def test_schedule_output_is_checked_like_an_lr(
+    schedule: Callable[[int], float], error: type[Exception], message: str
+) -> None:
+    trainer = _trainer(schedule=schedule)
+    with pytest.raises(error, match=f"^Trainer: the lr from {message}"):
+        trainer.fit(BLOBS_X, BLOBS_Y, 3)
+    assert all(math.isfinite(p.data) for p in trainer.model.parameters())
+
+
+@pytest.mark.parametrize("seed", [1.5, "0", None, True])
+def test_trainer_seed_must_be_an_int(seed: object) -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(TypeError, match="Trainer: seed must be an int"):
+        Trainer(model, SGD(model.parameters(), lr=0.1), seed=seed)  # type: ignore[arg-type]
+
+
+def test_fit_checks_bce_targets_before_any_update() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.1), "bce")
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="test set: binary_cross_entropy: target 0 is 2"):
+        trainer.fit(BLOBS_X, [0, 0, 0, 1, 1, 1], 2, test=(BLOBS_X[:1], [2]))
+    assert [p.data for p in model.parameters()] == before
 
 
 def _bits(xs: Sequence[float]) -> list[bytes]:
@@ -412,8 +488,10 @@ def test_replay_reports_bad_batches_as_building_does() -> None:
     trainer.step(BLOBS_X, BLOBS_Y)
     with pytest.raises(ValueError, match="max_margin: label 0 is 2"):
         trainer.step(BLOBS_X, [2, *BLOBS_Y[1:]])
-    with pytest.raises(TypeError, match="build_graph: sample 1, input 0 must be a number, got str"):
+    with pytest.raises(TypeError, match="build_graph: sample 1, input 0: 'a' is not a number"):
         trainer.evaluate([BLOBS_X[0], ["a", 1.0], *BLOBS_X[2:]], BLOBS_Y)  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="build_graph: sample 2, input 1: nan is not a finite"):
+        trainer.step([*BLOBS_X[:2], [1.0, NAN], *BLOBS_X[3:]], BLOBS_Y)
 
 
 def test_verbose_every_k_epochs_prints_those_and_the_last(

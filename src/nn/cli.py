@@ -35,6 +35,7 @@ from autograd import (
     to_dot,
 )
 from autograd.examples import lecture_neuron
+from nn._checks import predicted_class
 from nn.datasets import (
     IRIS_CLASSES,
     IRIS_FEATURES,
@@ -192,7 +193,7 @@ RECIPES: Mapping[str, Recipe] = {
 
 _OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam"}
 
-_LOSS_NAMES = {
+_LOSS_DESCRIPTIONS = {
     "max_margin": "max-margin loss",
     "bce": "binary cross-entropy",
     "softmax": "softmax cross-entropy",
@@ -238,11 +239,13 @@ def _positive_float(text: str) -> float:
 def _hidden(text: str) -> tuple[int, ...]:
     sizes = []
     for part in text.split(","):
+        size = part.strip()
         try:
-            sizes.append(_positive_int(part.strip()))
-        except argparse.ArgumentTypeError:
+            sizes.append(_positive_int(size))
+        except argparse.ArgumentTypeError as error:
             raise argparse.ArgumentTypeError(
-                f"{text!r} is not a list of layer sizes such as 16,16"
+                f"{text!r} is not a list of layer sizes such as 16,16 "
+                f"(layer size {size!r}: {error})"
             ) from None
     return tuple(sizes)
 
@@ -458,7 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        args, extra = _parser().parse_known_args(_glue_values(arguments))
+        try:
+            args, extra = _parser().parse_known_args(_glue_values(arguments))
+        except SystemExit as stop:  # --help and --version; only argparse's exits mean this
+            return stop.code if isinstance(stop.code, int) else 0
         if extra:  # said here, where the command is known, rather than by the top parser
             raise CommandError(
                 f"{args.command}: unrecognized arguments: {' '.join(extra)} "
@@ -468,8 +474,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return error.status
-    except SystemExit as exit:  # --help and --version
-        return exit.code if isinstance(exit.code, int) else 0
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
@@ -514,12 +518,12 @@ def _optimizer(name: str, model: MLP, lr: float, momentum: float) -> Optimizer:
 def _describe_training(
     recipe: Recipe, optimizer: str, lr: float, momentum: float, steps: int, batch: int | None
 ) -> str:
-    loss = _LOSS_NAMES[recipe.loss]
+    loss = _LOSS_DESCRIPTIONS[recipe.loss]
     if recipe.l2:
         loss += f" + {recipe.l2:g} L2"
     rate = f"lr {lr:g}"
     if recipe.decay:
-        rate += f" -> {lr / 10:g} (linear decay over {steps} steps)"
+        rate += f" -> {lr / 10:g} (linear decay over {_count(steps, 'step')})"
     if optimizer == "sgd" and momentum:
         rate += f", momentum {momentum:g}"
     batches = "full batch" if batch is None else f"batches of {batch}"
@@ -602,7 +606,7 @@ def _train(name: str, args: argparse.Namespace) -> _Run:
     print(f"data: {recipe.about}; {data.description}")
     print(f"model: {model!r}, {len(model.parameters())} parameters, seed {seed}")
     training = _describe_training(recipe, optimizer_name, lr, recipe.momentum, steps, batch)
-    print(f"training: {training}, {epochs} epochs")
+    print(f"training: {training}, {_count(epochs, 'epoch')}")
     start = time.perf_counter()
     history = trainer.fit(data.X_fit, data.y, epochs, test=data.test)
     print(f"trained in {time.perf_counter() - start:.1f} s")
@@ -645,19 +649,73 @@ def _plots(run: _Run, directory: Path) -> list[Path]:
     return written
 
 
+def _write_error(error: OSError, path: object) -> CommandError:
+    """A failed write as one line naming the file that failed: the error's own, else ``path``.
+
+    A failed rename (the last step of an atomic write) names its target, not the temporary file.
+    """
+    failed = next((f for f in (error.filename2, error.filename) if f is not None), path)
+    return CommandError(f"cannot write {failed}: {error.strerror or error}", status=1)
+
+
+def _blocking_file(path: Path) -> Path | None:
+    """The nearest existing ancestor of ``path`` that is not a directory, if any."""
+    for ancestor in path.parents:
+        if ancestor.exists():
+            return None if ancestor.is_dir() else ancestor
+    return None
+
+
+def _check_directory(text: str, option: str) -> Path:
+    """``text`` as a directory that can be made or written into; checked before any work."""
+    if not text:
+        raise CommandError(f"{option}: give a directory, not an empty path")
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise CommandError(f"{option} {path}: a file of that name exists; give a directory")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise CommandError(f"{option} {path}: {blocking} is a file, not a directory")
+    return path
+
+
+def _check_file(text: str, option: str) -> Path:
+    """``text`` as a file that can be written; checked before any work."""
+    path = Path(text)
+    if not text or not path.name or path.is_dir():
+        raise CommandError(f"{option} {text!r}: give a file name, not a directory")
+    blocking = _blocking_file(path)
+    if blocking is not None:
+        raise CommandError(f"{option} {path}: {blocking} is a file, not a directory")
+    return path
+
+
+def _write_plots(run: _Run, directory: Path) -> None:
+    try:
+        written = _plots(run, directory)
+    except OSError as error:
+        raise _write_error(error, directory) from None
+    except ValueError as error:
+        raise CommandError(f"cannot draw into {directory}: {error}", status=1) from None
+    for path in written:
+        print(f"wrote {path}")
+
+
 def _train_command(args: argparse.Namespace) -> int:
-    if args.plot is not None:
+    # The paths are checked first, so that a typo does not cost a training run.
+    save = None if args.save is None else _check_file(args.save, "--save")
+    plot = None if args.plot is None else _check_directory(args.plot, "--plot")
+    if plot is not None:
         _require_matplotlib()
     run = _train(args.dataset, args)
-    if args.save is not None:
+    if save is not None:
         try:
-            save_model(run.model, args.save)
+            save_model(run.model, save)
         except OSError as error:
-            raise CommandError(f"cannot write {args.save}: {error.strerror}", status=1) from None
-        print(f"wrote {args.save}")
-    if args.plot is not None:
-        for path in _plots(run, Path(args.plot)):
-            print(f"wrote {path}")
+            raise _write_error(error, save) from None
+        print(f"wrote {save}")
+    if plot is not None:
+        _write_plots(run, plot)
     return 0
 
 
@@ -703,6 +761,17 @@ def _class_names(metadata: Mapping[str, Any], path: str, count: int) -> list[str
     return names
 
 
+def _feature_names(metadata: Mapping[str, Any], path: str, count: int) -> list[str] | None:
+    names = metadata.get("features")
+    if names is None:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise CommandError(f"{path}: the saved feature names are not a list of strings")
+    if len(names) != count:
+        raise CommandError(f"{path}: {len(names)} feature names saved for {count} inputs")
+    return names
+
+
 def _predict_command(args: argparse.Namespace) -> int:
     path: str = args.model
     try:
@@ -713,9 +782,9 @@ def _predict_command(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     x = _input_numbers(args.inputs)
     metadata = model.metadata
-    features = metadata.get("features")
+    features = _feature_names(metadata, path, model.nin)
     if len(x) != model.nin:
-        named = f" ({', '.join(features)})" if isinstance(features, list) else ""
+        named = f" ({', '.join(features)})" if features is not None else ""
         raise CommandError(f"the model takes {model.nin} inputs{named}, got {len(x)}")
     standardizer = _saved_standardizer(metadata, path, model.nin)
     if standardizer is not None:
@@ -724,11 +793,11 @@ def _predict_command(args: argparse.Namespace) -> int:
     loss = metadata.get("loss")
     if loss in ("max_margin", "bce") and len(outputs) == 1:
         names = _class_names(metadata, path, 2)
-        label = int(outputs[0] > 0.0)
+        label = predicted_class(outputs)
         print(f"score: {outputs[0]:.6g}")
     elif loss == "softmax":
         names = _class_names(metadata, path, len(outputs))
-        label = outputs.index(max(outputs))
+        label = predicted_class(outputs)
         scores = ", ".join(f"{n} {s:.6g}" for n, s in zip(names, outputs, strict=True))
         print(f"scores: {scores}")
     else:
@@ -780,7 +849,7 @@ def _graph_command(args: argparse.Namespace) -> int:
                 print(f"wrote {error.dot_path}")
             raise _graphviz_missing(error) from None
         except OSError as error:
-            raise CommandError(f"cannot write {out}: {error.strerror}", status=1) from None
+            raise _write_error(error, out) from None
         print(f"wrote {out.with_suffix('.dot')}")
         print(f"wrote {out}")
     if animation is not None:
@@ -796,7 +865,7 @@ def _animate(root: Value, path: Path) -> None:
     except ImportError as error:  # a GIF without Pillow
         raise CommandError(str(error), status=1) from None
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
+        raise _write_error(error, path) from None
     print(f"wrote {path}")
 
 
@@ -805,7 +874,7 @@ def _write_text(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     except OSError as error:
-        raise CommandError(f"cannot write {path}: {error.strerror}", status=1) from None
+        raise _write_error(error, path) from None
 
 
 def _explain_command(args: argparse.Namespace) -> int:
@@ -842,7 +911,7 @@ def _operation(target: str) -> Operation:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
             raise CommandError(f"cannot import {module_name}: {error}") from None
-        except Exception as error:  # the user's module failed while running
+        except (Exception, SystemExit) as error:  # the user's module failed or exited
             raise CommandError(
                 f"importing {module_name} failed: {type(error).__name__}: {error}"
             ) from None
@@ -894,8 +963,9 @@ def _reproducible_hypothesis() -> Iterator[None]:
 _FAILING_POINT = re.compile(r"point=(\([^)]*\))")
 
 
-def _inputs(count: int) -> str:
-    return "1 input" if count == 1 else f"{count} inputs"
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless n is 1: "1 epoch", "3 epochs"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _check_command(args: argparse.Namespace) -> int:
@@ -914,8 +984,8 @@ def _check_command(args: argparse.Namespace) -> int:
     elif arity is None:
         arity = op.arity
     elif arity != op.arity:
-        raise CommandError(f"{op!r} takes {_inputs(op.arity)}, not --arity {arity}")
-    inputs = _inputs(arity)
+        raise CommandError(f"{op!r} takes {_count(op.arity, 'input')}, not --arity {arity}")
+    inputs = _count(arity, "input")
     print(
         f"checking {op!r} ({inputs}) at up to {args.max_examples} points in "
         f"[{low:g}, {high:g}] against central finite differences"
@@ -931,6 +1001,10 @@ def _check_command(args: argparse.Namespace) -> int:
         return 1
     except HypothesisException as error:
         raise CommandError(f"could not check {op!r}: {str(error).splitlines()[0]}") from None
+    except SystemExit as error:  # not a verdict on the gradients: the check never finished
+        raise CommandError(
+            f"could not check {op!r}: it called sys.exit({error.code!r})", status=1
+        ) from None
     except Exception as error:  # the user's operation raised: a failure of the operation
         notes = "\n".join(getattr(error, "__notes__", ()))
         point = _FAILING_POINT.search(notes)
@@ -960,8 +1034,8 @@ _DEMO_EVERY = 10
 
 
 def _demo_command(args: argparse.Namespace) -> int:
+    out = _check_directory(args.out, "--out")
     _require_matplotlib()
-    out = Path(args.out)
     options = argparse.Namespace(
         seed=0,
         hidden=None,
@@ -974,8 +1048,7 @@ def _demo_command(args: argparse.Namespace) -> int:
         replay=True,
     )
     run = _train("moons", options)
-    for path in _plots(run, out):
-        print(f"wrote {path}")
+    _write_plots(run, out)
     neuron = _trained_neuron(run)
     run.model.zero_grad()  # the last training step's gradients are still there
     neuron.backward()
@@ -986,6 +1059,8 @@ def _demo_command(args: argparse.Namespace) -> int:
         print(f"wrote {picture.with_suffix('.dot')}")
         print(f"{PROG}: warning: no pictures of graphs: {error}", file=sys.stderr)
         return 0
+    except OSError as error:
+        raise _write_error(error, picture) from None
     print(f"wrote {picture.with_suffix('.dot')}")
     print(f"wrote {picture}")
     _animate(lecture_neuron(), out / "neuron-backward.html")

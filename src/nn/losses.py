@@ -11,11 +11,12 @@ there are, and a graph built once can be replayed with new numbers (see :class:`
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Iterable, Sequence
 
-from autograd import LogSumExp, Value
+from autograd import Value
+from nn import _graphs
+from nn._checks import finite_float
 
 __all__ = [
     "accuracy",
@@ -36,15 +37,6 @@ def _value(x: object, where: str) -> Value:
     return Value(float(x))
 
 
-def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{where} must be finite, got {x!r}")
-    return value
-
-
 def _check_lengths(name: str, predictions: Sequence[object], targets: Sequence[object]) -> int:
     n = len(predictions)
     if n != len(targets):
@@ -52,101 +44,6 @@ def _check_lengths(name: str, predictions: Sequence[object], targets: Sequence[o
     if n == 0:
         raise ValueError(f"{name}: no samples (empty predictions and targets)")
     return n
-
-
-def _mean(terms: Sequence[Value]) -> Value:
-    """(t0 + t1 + ...) * (1/n), summed left to right from the first term, as micrograd does."""
-    total = terms[0]
-    for t in terms[1:]:
-        total = total + t
-    return total * (1.0 / len(terms))
-
-
-_LOGSUMEXP = LogSumExp()
-
-# The graph builders below take the targets as numbers or as Values: leaves a training loop can
-# give new numbers before replaying the graph (see nn.train). Either way the graph has the same
-# shape and computes the same numbers. The public losses check their arguments and call them.
-
-
-def _mse(predictions: Sequence[Value], targets: Sequence[Value | float]) -> Value:
-    return _mean([(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)])
-
-
-def _max_margin(scores: Sequence[Value], signs: Sequence[Value | float]) -> Value:
-    return _mean([(1.0 - s * y).relu() for s, y in zip(scores, signs, strict=True)])
-
-
-def _binary_cross_entropy(logits: Sequence[Value], targets: Sequence[Value | float]) -> Value:
-    # softplus(z) - z*y, with softplus(z) = ln(e**0 + e**z): one formula for every z.
-    return _mean([_LOGSUMEXP(0.0, z) - z * y for z, y in zip(logits, targets, strict=True)])
-
-
-def _softmax_cross_entropy(
-    logits: Sequence[Sequence[Value]], one_hots: Sequence[Sequence[Value | float]]
-) -> Value:
-    # ln sum_j e**zj - sum_j t_j z_j: the one-hot t picks z_c exactly (0 * z is 0, 1 * z is z)
-    # with a graph that is the same whatever the class, so a batch's graph fits every batch.
-    terms = []
-    for zs, ts in zip(logits, one_hots, strict=True):
-        picked = zs[0] * ts[0]
-        for z, t in zip(zs[1:], ts[1:], strict=True):
-            picked = picked + z * t
-        terms.append(_LOGSUMEXP(*zs) - picked)
-    return _mean(terms)
-
-
-def _targets(name: str, targets: Sequence[object]) -> list[float]:
-    """Regression targets: finite numbers."""
-    return [_number(t, f"{name}: target {i}") for i, t in enumerate(targets)]
-
-
-def _probabilities(name: str, targets: Sequence[object]) -> list[float]:
-    """Binary cross-entropy targets: numbers in [0, 1]."""
-    checked = []
-    for i, target in enumerate(targets):
-        y = _number(target, f"{name}: target {i}")
-        if not 0.0 <= y <= 1.0:
-            raise ValueError(f"{name}: target {i} is {target!r}, not in [0, 1]")
-        checked.append(y)
-    return checked
-
-
-def _one_hot(name: str, targets: Sequence[object], width: int) -> list[list[float]]:
-    """Class indices in range(width) as one-hot rows of 0.0 and 1.0."""
-    rows = []
-    for i, target in enumerate(targets):
-        if isinstance(target, bool) or not isinstance(target, numbers.Integral):
-            raise TypeError(
-                f"{name}: target {i} must be a class index (int), "
-                f"got {type(target).__name__}: {target!r}"
-            )
-        index = int(target)
-        if not 0 <= index < width:
-            raise ValueError(
-                f"{name}: target {i} is class {index}, "
-                f"but there are {width} logits (classes 0..{width - 1})"
-            )
-        row = [0.0] * width
-        row[index] = 1.0
-        rows.append(row)
-    return rows
-
-
-def _signed_labels(name: str, labels: Sequence[object]) -> list[float]:
-    """Binary labels as -1.0/+1.0: accepts {-1, 1} or {0, 1} (0 means the negative class)."""
-    signs = []
-    seen_zero = seen_minus = False
-    for i, y in enumerate(labels):
-        value = _number(y, f"{name}: label {i}")
-        if value not in (-1.0, 0.0, 1.0):
-            raise ValueError(f"{name}: label {i} is {y!r}; binary labels are -1/+1 or 0/1")
-        seen_zero = seen_zero or value == 0.0
-        seen_minus = seen_minus or value == -1.0
-        signs.append(1.0 if value == 1.0 else -1.0)
-    if seen_zero and seen_minus:
-        raise ValueError(f"{name}: labels mix 0 and -1; use -1/+1 or 0/1, not both")
-    return signs
 
 
 def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
@@ -160,14 +57,14 @@ def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value
         The mean, a Value.
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import mse
         >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         2.5
     """
     _check_lengths("mse", predictions, targets)
     values = [_value(p, f"mse: prediction {i}") for i, p in enumerate(predictions)]
-    return _mse(values, _targets("mse", targets))
+    return _graphs.mse(values, _graphs.regression_targets("mse", targets))
 
 
 def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Value:
@@ -185,14 +82,16 @@ def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Valu
         The mean hinge loss, a Value.
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import max_margin
         >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
         0.75
     """
     _check_lengths("max_margin", scores, labels)
-    signs = _signed_labels("max_margin", labels)
-    return _max_margin([_value(s, f"max_margin: score {i}") for i, s in enumerate(scores)], signs)
+    signs = _graphs.signed_labels("max_margin", labels)
+    return _graphs.max_margin(
+        [_value(s, f"max_margin: score {i}") for i, s in enumerate(scores)], signs
+    )
 
 
 def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[float]) -> Value:
@@ -222,7 +121,7 @@ def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[floa
     name = "binary_cross_entropy"
     _check_lengths(name, logits, targets)
     values = [_value(z, f"{name}: logit {i}") for i, z in enumerate(logits)]
-    return _binary_cross_entropy(values, _probabilities(name, targets))
+    return _graphs.binary_cross_entropy(values, _graphs.probabilities(name, targets))
 
 
 def softmax_cross_entropy(
@@ -263,7 +162,7 @@ def softmax_cross_entropy(
         elif len(row) != width:
             raise ValueError(f"{name}: sample {i} has {len(row)} logits, sample 0 has {width}")
         rows.append([_value(z, f"{name}: logit {i}[{j}]") for j, z in enumerate(row)])
-    return _softmax_cross_entropy(rows, _one_hot(name, targets, width))
+    return _graphs.softmax_cross_entropy(rows, _graphs.one_hot(name, targets, width))
 
 
 def l2(parameters: Iterable[Value], alpha: float) -> Value:
@@ -277,12 +176,12 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
         The penalty, a Value (0.0 for no parameters).
 
     Examples:
-        >>> from autograd import LogSumExp, Value
+        >>> from autograd import Value
         >>> from nn.losses import l2
         >>> l2([Value(1.0), Value(-2.0)], 1e-4).data
         0.0005
     """
-    strength = _number(alpha, "l2: alpha")
+    strength = finite_float(alpha, "l2: alpha")
     if strength < 0.0:
         raise ValueError(f"l2: alpha must be >= 0, got {alpha!r}")
     params = list(parameters)
@@ -313,7 +212,7 @@ def binary_accuracy(scores: Sequence[Value | float], labels: Sequence[float]) ->
         0.75
     """
     n = _check_lengths("binary_accuracy", scores, labels)
-    signs = _signed_labels("binary_accuracy", labels)
+    signs = _graphs.signed_labels("binary_accuracy", labels)
     right = sum((_data(s) > 0.0) == (y > 0.0) for s, y in zip(scores, signs, strict=True))
     return right / n
 

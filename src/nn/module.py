@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd import Value
+from nn._checks import positive_int
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
 
@@ -48,12 +49,6 @@ def _check_activation(activation: object) -> str:
     if activation not in _ACTIVATE:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
     return str(activation)
-
-
-def _check_size(n: object, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{what} must be a positive int, got {n!r}")
-    return n
 
 
 def _resolve_rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
@@ -129,7 +124,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        self.nin = _check_size(nin, "Neuron nin")
+        self.nin = positive_int(nin, "Neuron nin")
         self.nonlin = bool(nonlin)
         self.activation = _check_activation(activation)
         self.name = name
@@ -193,8 +188,8 @@ class Layer(Module):
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        self.nin = _check_size(nin, "Layer nin")
-        self.nout = _check_size(nout, "Layer nout")
+        self.nin = positive_int(nin, "Layer nin")
+        self.nout = positive_int(nout, "Layer nout")
         self.name = name
         generator = _resolve_rng(seed, rng)
         prefix = _prefix(name)
@@ -266,10 +261,10 @@ class MLP(Module):
         rng: random.Random | None = None,
         metadata: Mapping[str, Any] | None = None,
     ) -> None:
-        self.nin = _check_size(nin, "MLP nin")
+        self.nin = positive_int(nin, "MLP nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_check_size(n, f"MLP layer size nouts[{i}]") for i, n in enumerate(nouts)]
+        self.nouts = [positive_int(n, f"MLP layer size nouts[{i}]") for i, n in enumerate(nouts)]
         self.activation = _check_activation(activation)
         self.metadata: dict[str, Any] = dict(metadata or {})
         generator = _resolve_rng(seed, rng)
@@ -314,7 +309,11 @@ class MLP(Module):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
-        """Read a model written by :meth:`save` (see :func:`nn.load_model`)."""
+        """Read a model written by :meth:`save` (see :func:`nn.load_model`).
+
+        The result is a plain :class:`MLP` even when called on a subclass: the file holds an
+        MLP's fields alone, not what a subclass's constructor may need.
+        """
         from nn.serialize import load_model
 
         return load_model(path)

@@ -14,16 +14,15 @@ from collections.abc import Iterable
 import attrs
 
 from autograd import Value
+from nn._checks import finite_float, positive_int
 
 __all__ = ["SGD", "Adam", "LinearDecay", "Optimizer"]
 
 
 def _rate(x: object, name: str, *, low: float = 0.0, high: float = math.inf) -> float:
     """A finite number in [low, high); raise naming the argument otherwise."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
-    value = float(x)
-    if not (math.isfinite(value) and low <= value < high):
+    value = finite_float(x, name)
+    if not low <= value < high:
         raise ValueError(f"{name} must be in [{low}, {high}), got {x!r}")
     return value
 
@@ -183,8 +182,7 @@ def _finite(instance: object, attribute: attrs.Attribute[float], value: float) -
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"LinearDecay {attribute.name} must be a positive int, got {value!r}")
+    positive_int(value, f"LinearDecay {attribute.name}")
 
 
 @attrs.frozen
@@ -208,6 +206,10 @@ class LinearDecay:
 
     def __call__(self, step: int) -> float:
         """The learning rate for step ``step`` (0-based)."""
+        if isinstance(step, bool) or not isinstance(step, int):
+            raise TypeError(
+                f"LinearDecay: step must be an int, got {type(step).__name__}: {step!r}"
+            )
         if step < 0:
             raise ValueError(f"LinearDecay: step must be >= 0, got {step!r}")
         if step >= self.steps:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograd import write_atomic
+from nn._checks import predicted_class
 from nn.datasets import Standardizer, check_dataset
 from nn.module import Module
 from nn.train import History
@@ -150,13 +151,6 @@ def _outputs(model: Module, x: Sequence[float]) -> list[float]:
     return [v.data for v in out] if isinstance(out, list) else [out.data]
 
 
-def _predict(outputs: list[float]) -> int:
-    """The class index: the sign of a single score (1 if > 0), else the largest output."""
-    if len(outputs) == 1:
-        return int(outputs[0] > 0.0)
-    return outputs.index(max(outputs))
-
-
 def _class_indices(y: Sequence[int | float], n_outputs: int) -> list[int]:
     """Labels as class indices: -1/+1 and 0/1 for one output, 0..k-1 for k outputs."""
     indices = []
@@ -282,7 +276,7 @@ def plot_decision_boundary(
         raise ValueError(
             f"plot_decision_boundary: {len(class_names)} class names for {n_classes} classes"
         )
-    right = sum(_predict(s) == c for s, c in zip(scores, classes, strict=True))
+    right = sum(predicted_class(s) == c for s, c in zip(scores, classes, strict=True))
 
     xs = _linspace(*_span([p[0] for p in points]), resolution)
     ys = _linspace(*_span([p[1] for p in points]), resolution)
@@ -295,7 +289,9 @@ def plot_decision_boundary(
     if n_outputs == 1:
         _shade_by_sign(ax, xs, ys, [[out[0] for out in row] for row in rows], colours)
     else:
-        _shade_by_class(ax, xs, ys, [[_predict(out) for out in row] for row in rows], colours)
+        _shade_by_class(
+            ax, xs, ys, [[predicted_class(out) for out in row] for row in rows], colours
+        )
     for k in range(n_classes):
         members = [p for p, c in zip(points, classes, strict=True) if c == k]
         if members:

@@ -6,11 +6,13 @@ import json
 import math
 import os
 import random
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from autograd import write_atomic
+from nn._checks import finite_float, positive_int
 from nn.module import ACTIVATIONS, MLP
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
@@ -104,14 +106,12 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
     except UnicodeDecodeError as error:
         raise ValueError(f"{name}: not a model file (not UTF-8 text: {error})") from None
     except json.JSONDecodeError as error:
-        hint = (
-            " (the text ends too early: is the file truncated?)"
-            if error.pos >= len(text.rstrip())
-            else ""
-        )
+        hint = " (the text ends too early: is the file truncated?)" if _cut_short(error) else ""
         raise ValueError(f"{name}: not valid JSON{hint}: {error}") from None
     except _InvalidError as error:
         raise ValueError(f"{name}: {error}") from None
+    except RecursionError:
+        raise ValueError(f"{name}: not a model file (its JSON is nested too deeply)") from None
     try:
         nin, nouts, activation, weights, metadata = _validate(document)
     except _InvalidError as error:
@@ -126,34 +126,44 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
     return model
 
 
+# What a cut inside a number or a literal leaves after the decoder's error position.
+_TOKEN_FRAGMENT = re.compile(r"[-+.0-9eE]+|[a-z]+")
+
+
+def _cut_short(error: json.JSONDecodeError) -> bool:
+    """Whether the text ends where the error is: between tokens or inside the last one."""
+    rest = error.doc[error.pos :].rstrip()
+    if not rest or _TOKEN_FRAGMENT.fullmatch(rest):
+        return True
+    # An unterminated string runs to the end of the text: the cut fell inside it.
+    return error.msg.startswith("Unterminated string")
+
+
 def _reject_constant(constant: str) -> float:
     raise _InvalidError(f"holds {constant}, which is not a finite number")
 
 
 def _no_dupes(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    for k in keys:
-        if keys.count(k) > 1:
+    seen: set[str] = set()
+    for k, _ in pairs:
+        if k in seen:
             raise _InvalidError(f"the key {k!r} appears twice in one object")
+        seen.add(k)
     return dict(pairs)
 
 
 def _number(x: object, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise _InvalidError(f"{where} must be a number, got {type(x).__name__}: {x!r}")
     try:
-        value = float(x)
-    except OverflowError:
-        raise _InvalidError(f"{where} is too large for a float: {x!r}") from None
-    if not math.isfinite(value):
-        raise _InvalidError(f"{where} is not finite: {x!r}")
-    return value
+        return finite_float(x, where)
+    except (TypeError, ValueError) as error:
+        raise _InvalidError(str(error)) from None
 
 
 def _positive_int(x: object, where: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, int) or x < 1:
-        raise _InvalidError(f"{where} must be a positive integer, got {x!r}")
-    return x
+    try:
+        return positive_int(x, where)
+    except ValueError as error:
+        raise _InvalidError(str(error)) from None
 
 
 def _list(x: object, where: str) -> list[Any]:
@@ -177,7 +187,7 @@ def _validate(document: object) -> tuple[int, list[int], str, _Weights, dict[str
     if document.get("format") != FORMAT:
         raise _InvalidError(f"not an opgrad model file (format is {document.get('format')!r})")
     version = document.get("version")
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != FORMAT_VERSION:  # not 1.0, not true
         raise _InvalidError(
             f"format version {version!r} is not supported (this opgrad reads {FORMAT_VERSION})"
         )

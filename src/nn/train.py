@@ -13,21 +13,13 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 import attrs
 
 from autograd import GraphExecutor, Value
-from nn.losses import (
-    _binary_cross_entropy,
-    _max_margin,
-    _mse,
-    _one_hot,
-    _probabilities,
-    _signed_labels,
-    _softmax_cross_entropy,
-    _targets,
-    accuracy,
-    binary_accuracy,
-)
+from nn import _graphs
+from nn._checks import finite_float, positive_int
+from nn.datasets import check_features
+from nn.losses import accuracy, binary_accuracy
 from nn.losses import l2 as l2_penalty
 from nn.module import Module
-from nn.optim import Optimizer
+from nn.optim import Optimizer, _rate
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -39,8 +31,9 @@ LossName = Literal["max_margin", "bce", "softmax", "mse"]
 
 * ``"max_margin"``: binary classification, one score per sample, labels -1/+1 or 0/1
   (:func:`nn.losses.max_margin`); accuracy by the score's sign.
-* ``"bce"``: binary classification, one logit per sample, labels 0/1
-  (:func:`nn.losses.binary_cross_entropy`); accuracy by the logit's sign.
+* ``"bce"``: binary classification, one logit per sample, targets are probabilities in [0, 1]
+  (labels 0/1 are the usual case; :func:`nn.losses.binary_cross_entropy`); accuracy by the
+  logit's sign, a target above 0.5 counting as the positive class.
 * ``"softmax"``: multi-class classification, one logit per class, labels are class indices
   (:func:`nn.losses.softmax_cross_entropy`); accuracy by the largest logit.
 * ``"mse"``: regression, targets are numbers (one output) or lists (several outputs)
@@ -160,7 +153,11 @@ def _single(outputs: list[list[Value]], loss: str) -> list[Value]:
 
 
 def _input_numbers(X: Inputs) -> list[list[float]]:
-    """The batch's inputs as floats, one list per sample."""
+    """The batch's inputs as finite floats, one list per sample.
+
+    Rows may differ in length here (a model may take inputs of any length); :meth:`Trainer.fit`
+    checks a whole data set with :func:`~nn.datasets.check_features` instead.
+    """
     rows = []
     for i, x in enumerate(X):
         if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
@@ -168,15 +165,9 @@ def _input_numbers(X: Inputs) -> list[list[float]]:
                 f"build_graph: sample {i} must be a sequence of numbers, "
                 f"got {type(x).__name__}: {x!r}"
             )
-        row: list[float] = []
-        for j, v in enumerate(x):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise TypeError(
-                    f"build_graph: sample {i}, input {j} must be a number, "
-                    f"got {type(v).__name__}: {v!r}"
-                )
-            row.append(float(v))
-        rows.append(row)
+        rows.append(
+            [finite_float(v, f"build_graph: sample {i}, input {j}") for j, v in enumerate(x)]
+        )
     return rows
 
 
@@ -191,34 +182,34 @@ def _regression_targets(y: Targets, width: int) -> list[list[float]]:
                 f"{width} output(s)"
             )
         rows.append(wanted)
-    flat = iter(_targets("mse", [t for row in rows for t in row]))
+    flat = iter(_graphs.regression_targets("mse", [t for row in rows for t in row]))
     return [[next(flat) for _ in row] for row in rows]
 
 
 def _target_numbers(loss: LossName, y: Targets, width: int) -> list[list[float]]:
     """The numbers of the batch's target leaves, one list per sample (see :class:`Graph`)."""
     if loss == "softmax":
-        return _one_hot("softmax_cross_entropy", y, width)
+        return _graphs.one_hot("softmax_cross_entropy", y, width)
     if loss == "mse":
         return _regression_targets(y, width)
     if width != 1:
         raise ValueError(f"loss {loss!r} needs one output per sample; the model gives {width}")
     if loss == "bce":
-        return [[t] for t in _probabilities("binary_cross_entropy", y)]
-    return [[sign] for sign in _signed_labels("max_margin", y)]
+        return [[t] for t in _graphs.probabilities("binary_cross_entropy", y)]
+    return [[sign] for sign in _graphs.signed_labels("max_margin", y)]
 
 
 def _objective(loss: LossName, outputs: list[list[Value]], targets: list[list[Value]]) -> Value:
     """The mean loss of the batch, from its outputs and target leaves."""
     if loss == "softmax":
-        return _softmax_cross_entropy(outputs, targets)
+        return _graphs.softmax_cross_entropy(outputs, targets)
     flat_outputs = [v for row in outputs for v in row]
     flat_targets = [t for row in targets for t in row]
     if loss == "mse":
-        return _mse(flat_outputs, flat_targets)
+        return _graphs.mse(flat_outputs, flat_targets)
     if loss == "bce":
-        return _binary_cross_entropy(flat_outputs, flat_targets)
-    return _max_margin(flat_outputs, flat_targets)
+        return _graphs.binary_cross_entropy(flat_outputs, flat_targets)
+    return _graphs.max_margin(flat_outputs, flat_targets)
 
 
 def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
@@ -281,7 +272,13 @@ def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float |
         return None
     if loss == "softmax":
         return accuracy(outputs, y)  # type: ignore[arg-type]
-    return binary_accuracy(_single(outputs, loss), y)  # type: ignore[arg-type]
+    scores = _single(outputs, loss)
+    if loss == "bce":
+        # Targets are probabilities: one above one half is the positive class.
+        targets = _graphs.probabilities("Trainer", y)
+        right = sum((s.data > 0.0) == (t > 0.5) for s, t in zip(scores, targets, strict=True))
+        return right / len(scores)
+    return binary_accuracy(scores, y)  # type: ignore[arg-type]
 
 
 class Trainer:
@@ -357,14 +354,12 @@ class Trainer:
                 f"Trainer: the optimizer holds {len(strangers)} parameter(s) that are not the "
                 f"model's (first: {strangers[0]!r}); build it on model.parameters()"
             )
-        if batch_size is not None and (
-            isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-        ):
-            raise ValueError(
-                f"Trainer: batch_size must be a positive int or None, got {batch_size!r}"
-            )
+        if batch_size is not None:
+            positive_int(batch_size, "Trainer: batch_size")
         if not _is_penalty(l2):
             raise ValueError(f"Trainer: l2 must be a finite number >= 0, got {l2!r}")
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            raise TypeError(f"Trainer: seed must be an int, got {type(seed).__name__}: {seed!r}")
         if not isinstance(verbose, int) or verbose < 0:
             raise ValueError(f"Trainer: verbose must be a bool or an int >= 0, got {verbose!r}")
         self.model = model
@@ -393,7 +388,13 @@ class Trainer:
         gives new numbers (and its inner nodes other than the outputs keep older ones).
         """
         if self.schedule is not None:
-            self.optimizer.lr = self.schedule(self.optimizer.steps)
+            k = self.optimizer.steps
+            # Checked as the optimiser checks its lr: a NaN or negative rate would silently
+            # ruin the parameters.
+            self.optimizer.lr = _rate(
+                self.schedule(k),
+                f"Trainer: the lr from schedule {_callable_name(self.schedule)} at step {k}",
+            )
         graph, replay = self._graph(X, y)
         self.model.zero_grad()
         if replay is None:
@@ -449,11 +450,16 @@ class Trainer:
         Returns:
             The :class:`History`, one entry per epoch.
         """
-        X, y = _check_data(X, y, "Trainer.fit")
-        if test is not None:
-            _check_data(*test, "Trainer.fit test")
         if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"Trainer.fit: epochs must be an int >= 0, got {epochs!r}")
+        # Every check comes before the first update: bad data never leaves a model half-trained.
+        X, y = self._check_set(X, y, "training set")
+        if test is not None:
+            if isinstance(test, (str, bytes)) or not isinstance(test, Sequence) or len(test) != 2:
+                raise TypeError(
+                    f"Trainer.fit: test must be a pair (X_test, y_test), got {_short(test)}"
+                )
+            test = self._check_set(*test, "test set", n_features=len(X[0]))
         history = History()
         bar = _progress_bar(self.progress, self.verbose, epochs)
         try:
@@ -481,6 +487,24 @@ class Trainer:
             if bar is not None:
                 bar.close()
         return history
+
+    def _check_set(
+        self, X: Inputs, y: Targets, what: str, n_features: int | None = None
+    ) -> tuple[Inputs, Targets]:
+        """Check a whole data set as :meth:`fit` needs it; errors say ``what`` set it is."""
+        where = f"Trainer.fit: {what}"
+        X, y = _check_data(X, y, where)
+        try:
+            rows = check_features(X, n_features)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+        # The model's number of outputs, which the targets must fit: one forward pass, no update.
+        width = len(_as_list(self.model([Value(v) for v in rows[0]])))
+        try:
+            _target_numbers(self.loss, y, width)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{where}: {error}") from None
+        return rows, y
 
     def _epoch(self, X: Inputs, y: Targets) -> tuple[float, float | None]:
         """One pass over the data; the loss and accuracy averaged over its batches."""
@@ -527,6 +551,17 @@ class _Replay:
         for leaf in self.leaves:
             leaf.grad = 0.0
         self.plan.backward()
+
+
+def _callable_name(f: Callable[..., object]) -> str:
+    """A function by its qualified name, anything else (e.g. a LinearDecay) by its repr."""
+    name = getattr(f, "__qualname__", None)
+    return name if isinstance(name, str) else repr(f)
+
+
+def _short(x: object) -> str:
+    text = repr(x)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _summary(history: History) -> str:

@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-import math
 import numbers
 import random
 from collections.abc import Sequence
 from typing import TypeVar, cast
 
+from nn._checks import finite_float
+
 __all__ = ["Label", "check_dataset", "check_features", "finite_float", "resolve_rng"]
 
 Label = TypeVar("Label", int, float)
-
-
-def finite_float(value: object, where: str) -> float:
-    """``value`` as a finite float, or an error saying ``where``: ``row 5, feature 1: ...``.
-
-    Raises:
-        TypeError: ``value`` is not a real number (``bool`` and ``str`` are not numbers here).
-        ValueError: ``value`` is NaN, infinite or too large for a float.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {value!r} is not a number")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ValueError(f"{where}: {value!r} is not a finite number")
-    return number
 
 
 def check_features(
