@@ -98,7 +98,8 @@ def _not_tuple(grads: object) -> bool:
     """Whether a fast path must hand ``grads`` to :func:`_local_grads` to be reported.
 
     The fast paths unpack what ``local_grads`` returns, which would take a list or a generator
-    too; they test this so as to accept exactly what the careful paths accept.
+    too; they test this so as to accept exactly what the careful paths accept. Hot loops test
+    ``type(grads) is not tuple`` first, so the call is only paid for something unusual.
     """
     return type(grads) is not tuple and not isinstance(grads, tuple)
 
@@ -159,14 +160,14 @@ def _backward_into_grads(order: list[Value], seed: float) -> None:
             b = node._p1
             if b is not None:
                 grads = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
-                if _not_tuple(grads):
+                if type(grads) is not tuple and _not_tuple(grads):
                     raise TypeError("local_grads broke its contract")
                 da, db = grads
                 a.grad += da * g  # type: ignore[union-attr]
                 b.grad += db * g
             elif type(a) is Value:
                 grads = op.local_grads(a.data, output=node.data)
-                if _not_tuple(grads):
+                if type(grads) is not tuple and _not_tuple(grads):
                     raise TypeError("local_grads broke its contract")
                 (da,) = grads
                 a.grad += da * g
@@ -295,14 +296,14 @@ class GraphExecutor:
                 b = node._p1
                 if b is not None:
                     locals_ = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
-                    if _not_tuple(locals_):
+                    if type(locals_) is not tuple and _not_tuple(locals_):
                         raise TypeError("local_grads broke its contract")
                     da, db = locals_
                     grads[a] = get(a, 0.0) + da * g  # type: ignore[index,arg-type]
                     grads[b] = get(b, 0.0) + db * g
                 elif type(a) is Value:
                     locals_ = op.local_grads(a.data, output=node.data)
-                    if _not_tuple(locals_):
+                    if type(locals_) is not tuple and _not_tuple(locals_):
                         raise TypeError("local_grads broke its contract")
                     (da,) = locals_
                     grads[a] = get(a, 0.0) + da * g

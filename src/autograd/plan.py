@@ -555,13 +555,13 @@ def _backward(
             grads[a] += -1.0 * g
         elif kind == _CALL1:
             locals_ = calls[i][1](data[a], output=data[i])
-            if _not_tuple(locals_):
+            if type(locals_) is not tuple and _not_tuple(locals_):
                 raise TypeError("local_grads broke its contract")  # eager reports it in full
             (da,) = locals_
             grads[a] += da * g
         elif kind == _CALL2:
             locals_ = calls[i][1](data[a], data[b], output=data[i])
-            if _not_tuple(locals_):
+            if type(locals_) is not tuple and _not_tuple(locals_):
                 raise TypeError("local_grads broke its contract")
             da, db = locals_
             grads[a] += da * g
@@ -569,7 +569,7 @@ def _backward(
         else:
             _, local_grads, inputs = calls[i]
             locals_ = local_grads(*[data[p] for p in inputs], output=data[i])
-            if _not_tuple(locals_) or len(locals_) != len(inputs):
+            if (type(locals_) is not tuple and _not_tuple(locals_)) or len(locals_) != len(inputs):
                 raise TypeError("local_grads broke its contract")
             for p, d in zip(inputs, locals_):
                 grads[p] += d * g
