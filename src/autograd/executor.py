@@ -132,15 +132,15 @@ def _next_input(
     return None
 
 
-def _backward_into_grads(order: list[Value], seed: float) -> None:
-    """One backward pass over ``order`` (root last), added into every node's ``grad``.
+def _pass_in_grads(order: list[Value], seed: float) -> list[float]:
+    """Run one backward pass over ``order`` (root last) in the nodes' ``grad`` slots.
 
-    The pass accumulates in the nodes' ``grad`` slots, which is much cheaper than a dict keyed
-    by node. To end with exactly ``old + pass`` -- the numbers of :meth:`GraphExecutor.gradients`
-    added into ``grad`` -- the old values are set aside and the slots zeroed first, then the old
-    values are added back. Zeroed slots make each sum start as ``0.0 + first contribution``,
-    as the dict's ``get(node, 0.0) + ...`` does; a pass started that way is never -0.0, so an
-    old value of 0.0 or -0.0 needs no adding back. Only the root's pass, the seed, may be -0.0.
+    The one fast chain-rule loop: :meth:`GraphExecutor.backward` and
+    :meth:`GraphExecutor.gradients` both run it. Summing in the slots is much cheaper than a dict
+    keyed by node. The old values are returned and the slots zeroed first, so each sum starts as
+    ``0.0 + first contribution`` and the slots end holding exactly this pass; the caller decides
+    what to do with the old values. On any exception (KeyboardInterrupt too) the old values are
+    put back before it propagates, so no gradient is ever left half-summed.
     """
     olds: list[float] = []
     keep = olds.append
@@ -174,19 +174,34 @@ def _backward_into_grads(order: list[Value], seed: float) -> None:
             else:
                 for p, d in zip(node.parents, _local_grads(op, node), strict=True):
                     p.grad += d * g
-    except BaseException as error:  # KeyboardInterrupt too: never leave half-summed gradients
-        for n, old in zip(order, olds):
-            n.grad = old
+    except BaseException as error:
+        _restore(order, olds)
         if not isinstance(error, (ArithmeticError, ValueError, TypeError)):
             raise
         # The fast path skipped the checks; redo this node carefully to say what went wrong.
         _local_grads(node.op, node)  # type: ignore[arg-type]
         raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
+    return olds
+
+
+def _restore(order: list[Value], olds: list[float]) -> None:
+    for node, old in zip(order, olds):
+        node.grad = old
+
+
+def _backward_into_grads(order: list[Value], seed: float) -> None:
+    """One backward pass over ``order`` (root last), added into every node's ``grad``.
+
+    Ends with exactly ``old + pass``, the numbers of :meth:`GraphExecutor.gradients` added into
+    ``grad``: a pass summed from zeroed slots is never -0.0, so an old value of 0.0 or -0.0 needs
+    no adding back. Only the root's pass, the seed, may be -0.0.
+    """
+    olds = _pass_in_grads(order, seed)
     if any(olds):
         for n, old in zip(order, olds):
             if old:
                 n.grad = old + n.grad
-    root.grad = olds[-1] + seed  # the root's pass is the seed, which may be -0.0
+    order[-1].grad = olds[-1] + seed
 
 
 @attrs.frozen
@@ -278,42 +293,16 @@ class GraphExecutor:
     def gradients(self, root: Value, seed: float = 1.0) -> dict[Value, float]:
         """One backward pass: d(root)/d(node) times ``seed`` for every node, without storing it.
 
-        This is the pass that :meth:`backward` adds into ``grad``; it touches no node.
+        This is the pass that :meth:`backward` adds into ``grad``. It is summed in the nodes'
+        ``grad`` slots by the same loop as ``backward``, then every ``grad`` is put back as it
+        was, so no node is changed when it returns.
         """
         order = self.topological_order(root)
         if self.check_finite or self.observer is not None:
             return self._careful_gradients(order, float(seed))
-        grads: dict[Value, float] = {root: float(seed)}
-        get = grads.get
-        node = root
-        try:
-            for node in reversed(order):
-                op = node.op
-                if op is None:
-                    continue
-                g = grads[node]
-                a = node._p0
-                b = node._p1
-                if b is not None:
-                    locals_ = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
-                    if type(locals_) is not tuple and _not_tuple(locals_):
-                        raise TypeError("local_grads broke its contract")
-                    da, db = locals_
-                    grads[a] = get(a, 0.0) + da * g  # type: ignore[index,arg-type]
-                    grads[b] = get(b, 0.0) + db * g
-                elif type(a) is Value:
-                    locals_ = op.local_grads(a.data, output=node.data)
-                    if type(locals_) is not tuple and _not_tuple(locals_):
-                        raise TypeError("local_grads broke its contract")
-                    (da,) = locals_
-                    grads[a] = get(a, 0.0) + da * g
-                else:
-                    for p, d in zip(node.parents, _local_grads(op, node), strict=True):
-                        grads[p] = get(p, 0.0) + d * g
-        except (ArithmeticError, ValueError, TypeError) as error:
-            # The fast path skipped the checks; redo this node carefully to say what went wrong.
-            _local_grads(node.op, node)  # type: ignore[arg-type]
-            raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
+        olds = _pass_in_grads(order, float(seed))
+        grads = {node: node.grad for node in order}
+        _restore(order, olds)
         return grads
 
     def _careful_gradients(self, order: list[Value], seed: float) -> dict[Value, float]:
