@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from autograd import Value, animate_backward, render
-from autograd.examples import lecture_expression, lecture_neuron
+from autograd.views.examples import lecture_expression, lecture_neuron
 from nn.cli import main as opgrad
 
 FIGURES = Path(__file__).resolve().parent / "figures"

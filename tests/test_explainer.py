@@ -5,7 +5,7 @@ import re
 import pytest
 
 from autograd import ExplainedStep, GraphExecutor, Value, explain, explain_steps
-from autograd.examples import lecture_neuron
+from autograd.views.examples import lecture_neuron
 
 # The single tanh neuron of the classic backprop lecture and its gradients, worked by hand there.
 TEXTBOOK_GRADS = {

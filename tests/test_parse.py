@@ -14,7 +14,7 @@ from autograd import (
     parse_assignments,
     parse_expression,
 )
-from autograd.parse import FUNCTIONS
+from autograd.views.parse import FUNCTIONS
 
 VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
 

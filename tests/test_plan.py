@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd.executor as executor_module
 from autograd import (
     BackwardStep,
     GraphExecutor,
@@ -16,6 +17,7 @@ from autograd import (
     Plan,
     Value,
 )
+from autograd.executor import backends, register_backend
 from strategies import small_floats
 from userops import Fma, Kink, Mix, Sin
 
@@ -428,3 +430,35 @@ def test_plan_careful_backward_uses_the_leaves_of_the_last_forward(
         grads.append(w.grad)
         assert w.data == 5.0
     assert grads == [12.0, 12.0]
+
+
+def test_compile_backends_are_registered_and_checked() -> None:
+    assert {"auto", "python"} <= set(backends())
+    x = Value(2.0, label="x")
+    assert isinstance(GraphExecutor().compile(x * x, backend="python"), Plan)
+    with pytest.raises(ValueError, match=r"unknown backend 'fortran'; choose one of .*python"):
+        GraphExecutor().compile(x * x, backend="fortran")
+    with pytest.raises(ValueError, match="unknown backend 3"):
+        GraphExecutor().compile(x * x, backend=3)  # type: ignore[arg-type]
+
+
+def test_register_backend_makes_a_name_compile_through_it() -> None:
+    calls: list[tuple[Value, GraphExecutor]] = []
+
+    def compiler(root: Value, executor: GraphExecutor) -> Plan:
+        calls.append((root, executor))
+        return Plan(root, executor)
+
+    x = Value(3.0)
+    ex = GraphExecutor()
+    register_backend("test-recording", compiler)
+    try:
+        plan = ex.compile(x * 2.0, backend="test-recording")
+        assert calls == [(plan.root, ex)]
+        assert plan.forward() == 6.0
+    finally:
+        del executor_module._BACKENDS["test-recording"]
+    with pytest.raises(TypeError, match="non-empty str"):
+        register_backend("", compiler)
+    with pytest.raises(TypeError, match="must be callable"):
+        register_backend("x", 42)  # type: ignore[arg-type]

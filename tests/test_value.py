@@ -7,6 +7,7 @@ import attrs
 import pytest
 
 from autograd import Add, Mul, Pow, Power, Value
+from autograd.value import set_display
 
 
 def test_value_stores_floats_and_starts_with_zero_grad() -> None:
@@ -180,3 +181,22 @@ def test_value_number_too_large_for_a_float_is_named(build: Callable[[], Value],
         ValueError, match=f"^{what} \\(an int of (about )?\\d+ digits\\) is too large"
     ):
         build()
+
+
+def test_value_display_goes_through_the_views_seam(monkeypatch: pytest.MonkeyPatch) -> None:
+    import autograd.value as value_module
+
+    x = Value(1.0, label="x")
+    monkeypatch.setattr(value_module, "_display", None)
+    assert x._repr_mimebundle_() == {"text/plain": repr(x)}  # the core alone: just the repr
+    seen: list[object] = []
+
+    def display(v: Value, include: object, exclude: object) -> dict[str, str]:
+        seen.append((v, include, exclude))
+        return {"text/plain": "drawn"}
+
+    set_display(display)
+    assert x._repr_mimebundle_(include={"text/plain"}) == {"text/plain": "drawn"}
+    assert seen == [(x, {"text/plain"}, None)]
+    with pytest.raises(TypeError, match="needs a callable"):
+        set_display("svg")  # type: ignore[arg-type]

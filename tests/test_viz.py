@@ -17,7 +17,7 @@ from autograd import (
     render,
     to_dot,
 )
-from autograd.examples import lecture_neuron
+from autograd.views.examples import lecture_neuron
 
 # CI installs Graphviz (make system-deps), so there a missing dot fails the tests instead of
 # skipping them; elsewhere they skip.

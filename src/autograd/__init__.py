@@ -1,7 +1,19 @@
-"""opgrad's autograd engine: scalar Values, Operation classes and the GraphExecutor."""
+"""opgrad's autograd engine: scalar Values, Operation classes and the GraphExecutor.
 
-from autograd.executor import BackwardStep, GraphExecutor, NonFiniteError
-from autograd.explainer import ExplainedStep, explain, explain_steps
+The core (value, operation, ops, executor) is at the top of the package with the gradient checks
+(numerical, testing) and the file writer (files); :mod:`autograd.replay` holds the compiled
+replay backends and :mod:`autograd.views` the drawings, the explainer and the formula parser.
+Everything public is re-exported here.
+"""
+
+from autograd.executor import (
+    BackwardStep,
+    CompiledGraph,
+    GraphExecutor,
+    NonFiniteError,
+    backends,
+    register_backend,
+)
 from autograd.files import write_atomic
 from autograd.numerical import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
@@ -20,14 +32,25 @@ from autograd.ops import (
     Sub,
     Tanh,
 )
-from autograd.parse import ExpressionError, parse_assignments, parse_expression
-from autograd.plan import Plan
+from autograd.replay import Plan
 from autograd.value import Value
-from autograd.viz import GraphvizNotFoundError, animate_backward, render, to_dot
+from autograd.views import (
+    ExplainedStep,
+    ExpressionError,
+    GraphvizNotFoundError,
+    animate_backward,
+    explain,
+    explain_steps,
+    parse_assignments,
+    parse_expression,
+    render,
+    to_dot,
+)
 
 __all__ = [
     "Add",
     "BackwardStep",
+    "CompiledGraph",
     "Div",
     "Exp",
     "ExplainedStep",
@@ -51,12 +74,14 @@ __all__ = [
     "Tanh",
     "Value",
     "animate_backward",
+    "backends",
     "explain",
     "explain_steps",
     "gradcheck",
     "numerical_gradients",
     "parse_assignments",
     "parse_expression",
+    "register_backend",
     "render",
     "to_dot",
     "write_atomic",

@@ -1,11 +1,19 @@
-"""GraphExecutor: topological order, backward (reverse mode), forward replay, jvp (forward mode)."""
+"""GraphExecutor: topological order, backward (reverse mode), forward replay, jvp (forward mode).
+
+The core is four modules that import each other: ``value`` (nodes), ``operation`` (how applying
+an op makes a node), ``ops`` (the built-in operations) and this one (walking the graph).
+``Value.backward()`` hands its node to :data:`DEFAULT_EXECUTOR` here, and the executor reads
+``node.op.local_grads``; those are the only ties, and nothing outside these four is imported by
+them. Compiled forms of a graph live above the core, in :mod:`autograd.replay`, and reach
+:meth:`GraphExecutor.compile` through :func:`register_backend` rather than an import.
+"""
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -13,9 +21,15 @@ from autograd.value import Value
 
 if TYPE_CHECKING:
     from autograd.operation import Operation
-    from autograd.plan import Plan
 
-__all__ = ["BackwardStep", "GraphExecutor", "NonFiniteError"]
+__all__ = [
+    "BackwardStep",
+    "CompiledGraph",
+    "GraphExecutor",
+    "NonFiniteError",
+    "backends",
+    "register_backend",
+]
 
 
 class NonFiniteError(FloatingPointError):
@@ -50,6 +64,65 @@ class BackwardStep:
 
 
 BackwardObserver = Callable[[BackwardStep], None]
+
+
+class CompiledGraph(Protocol):
+    """What :meth:`GraphExecutor.compile` returns, whichever backend made it.
+
+    :class:`~autograd.Plan` is the reference: every backend replays the graph with the same
+    numbers, bit for bit, through the same methods.
+    """
+
+    @property
+    def root(self) -> Value:
+        """The node the graph was compiled from."""
+
+    @property
+    def nodes(self) -> tuple[Value, ...]:
+        """Every node of the graph, in the executor's topological order."""
+
+    @property
+    def leaves(self) -> tuple[Value, ...]:
+        """The graph's leaves, whose ``data`` each forward pass reads."""
+
+    def __len__(self) -> int:
+        """How many nodes the graph has."""
+
+    def forward(self, *, all_nodes: bool = False) -> float:
+        """Recompute the graph from the leaves' current data; return the root's."""
+
+    def backward(self, seed: float = 1.0, *, all_nodes: bool = False) -> None:
+        """Add d(root)/d(leaf) times ``seed`` into each leaf's ``grad``."""
+
+    def read(self, nodes: Iterable[Value]) -> list[float]:
+        """The numbers the last forward pass computed for ``nodes``."""
+
+    def listing(self) -> str:
+        """What the compiled graph runs, for a reader."""
+
+
+Compiler = Callable[[Value, "GraphExecutor"], CompiledGraph]
+"""A replay backend: compiles the graph ending at a root for an executor."""
+
+_BACKENDS: dict[str, Compiler] = {}
+
+
+def register_backend(name: str, compiler: Compiler) -> None:
+    """Make ``compiler`` available as ``GraphExecutor.compile(root, backend=name)``.
+
+    :mod:`autograd.replay` registers its backends ("python", "auto" and, with numpy, "numpy")
+    when ``autograd`` is imported; registering a name again replaces it.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"a backend name must be a non-empty str, got {name!r}")
+    if not callable(compiler):
+        raise TypeError(f"backend {name!r}: the compiler must be callable, got {compiler!r}")
+    _BACKENDS[name] = compiler
+
+
+def backends() -> tuple[str, ...]:
+    """The names :meth:`GraphExecutor.compile` accepts as ``backend``, sorted."""
+    return tuple(sorted(_BACKENDS))
 
 
 def _name(node: Value) -> str:
@@ -345,16 +418,27 @@ class GraphExecutor:
             return
         _backward_into_grads(order, float(seed))
 
-    def compile(self, root: Value) -> Plan:
-        """Compile the graph that ends at ``root`` into a :class:`~autograd.Plan` for replay.
+    def compile(self, root: Value, backend: str = "auto") -> CompiledGraph:
+        """Compile the graph that ends at ``root`` for replay (a :class:`~autograd.Plan`).
 
-        The plan runs this executor's forward and backward passes with the same numbers, bit
-        for bit, without building nodes or sorting the graph again: compile once, then call
-        ``plan.forward()`` and ``plan.backward()`` every training step.
+        The compiled graph runs this executor's forward and backward passes with the same
+        numbers, bit for bit, without building nodes or sorting the graph again: compile once,
+        then call ``plan.forward()`` and ``plan.backward()`` every training step.
+
+        Args:
+            root: The node to compile the graph of.
+            backend: Which replay backend compiles it; :func:`backends` lists the names.
+                "auto" picks the fastest one installed.
+
+        Raises:
+            ValueError: ``backend`` is not a registered name.
         """
-        from autograd.plan import Plan
-
-        return Plan(root, self)
+        compiler = _BACKENDS.get(backend) if isinstance(backend, str) else None
+        if compiler is None:
+            raise ValueError(
+                f"compile: unknown backend {backend!r}; choose one of {', '.join(backends())}"
+            )
+        return compiler(root, self)
 
     def zero_grad(self, root: Value) -> None:
         """Set ``grad`` to 0.0 on every node of the graph."""

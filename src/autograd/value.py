@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable, Container
 from typing import TYPE_CHECKING, SupportsFloat
 
 if TYPE_CHECKING:
-    from collections.abc import Container
-
     from autograd.operation import Operation
 
-__all__ = ["Value"]
+__all__ = ["Value", "set_display"]
+
+Display = Callable[["Value", "Container[str] | None", "Container[str] | None"], dict[str, str]]
+"""How Jupyter shows a Value: ``(value, include, exclude) -> {mime type: data}``."""
+
+_display: Display | None = None  # the views' drawing, once autograd.views has set it
+
+
+def set_display(display: Display) -> None:
+    """Let ``display`` draw Values in Jupyter (their ``_repr_mimebundle_``).
+
+    The drawings live above the core (:mod:`autograd.views`), which sets this when ``autograd``
+    is imported; the core itself never imports them. Until it is set, a Value shows its repr.
+    """
+    global _display
+    if not callable(display):
+        raise TypeError(f"set_display needs a callable, got {display!r}")
+    _display = display
 
 
 def _check_number(data: object, what: str) -> float:
@@ -190,10 +206,13 @@ class Value:
     def _repr_mimebundle_(
         self, include: Container[str] | None = None, exclude: Container[str] | None = None
     ) -> dict[str, str]:
-        """Jupyter's display: the graph as SVG when Graphviz is installed, else the repr."""
-        from autograd.viz import _mimebundle
+        """Jupyter's display: the graph as SVG when Graphviz is installed, else the repr.
 
-        return _mimebundle(self, include, exclude)
+        The drawing is the one :func:`set_display` was given (autograd.views sets it).
+        """
+        if _display is None:
+            return {"text/plain": repr(self)}
+        return _display(self, include, exclude)
 
 
 def _operand(x: object) -> Value | None:

@@ -34,7 +34,7 @@ from autograd import (
     render,
     to_dot,
 )
-from autograd.examples import lecture_neuron
+from autograd.views.examples import lecture_neuron
 from nn._checks import predicted_class
 from nn.datasets import (
     IRIS_CLASSES,

@@ -116,7 +116,7 @@ def explain_steps(root: Value) -> list[ExplainedStep]:
 
     Examples:
         >>> from autograd import Value
-        >>> from autograd.explainer import explain_steps
+        >>> from autograd import explain_steps
         >>> a = Value(3.0, label="a")
         >>> b = Value(-2.0, label="b")
         >>> c = a * b
@@ -168,7 +168,7 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
 
     Examples:
         >>> from autograd import Value
-        >>> from autograd.explainer import explain
+        >>> from autograd import explain
         >>> x = Value(2.0, label="x")
         >>> y = (x * x).tanh()
         >>> y.label = "y"

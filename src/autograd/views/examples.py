@@ -22,7 +22,7 @@ def lecture_expression() -> Value:
     After ``backward``: dL/da = 6, dL/db = -4, dL/dc = -2, dL/df = 4.
 
     Examples:
-        >>> from autograd.examples import lecture_expression
+        >>> from autograd.views.examples import lecture_expression
         >>> L = lecture_expression()
         >>> L.backward()
         >>> L.data, [p.label for p in L.parents], L.parents[1].grad
@@ -43,7 +43,7 @@ def lecture_neuron() -> Value:
     w2.grad = 0, x2.grad = 0.5.
 
     Examples:
-        >>> from autograd.examples import lecture_neuron
+        >>> from autograd.views.examples import lecture_neuron
         >>> o = lecture_neuron()
         >>> round(o.data, 4), o.label, o.parents[0].label
         (0.7071, 'o', 'n')

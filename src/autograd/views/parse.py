@@ -94,6 +94,10 @@ class ExpressionError(ValueError):
         self.column = column
 
 
+# Tracebacks name it where users import it from, not after the file that defines it.
+ExpressionError.__module__ = "autograd"
+
+
 def _column(text: str, node: ast.AST, shift: int) -> tuple[int, int]:
     """Line and column (both from 1, in characters) where ``node`` starts.
 
@@ -326,14 +330,14 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
             message names the column and the piece.
 
     Examples:
-        >>> from autograd.parse import parse_expression
+        >>> from autograd import parse_expression
         >>> o, leaves = parse_expression("tanh(x*w + b)", {"x": 2.0, "w": -3.0, "b": 6.5})
         >>> round(o.data, 4), sorted(leaves)
         (0.4621, ['b', 'w', 'x'])
         >>> parse_expression("x.__class__", {"x": 1.0})
         Traceback (most recent call last):
         ...
-        autograd.parse.ExpressionError: attribute access is not allowed at column 1: x.__class__
+        autograd.ExpressionError: attribute access is not allowed at column 1: x.__class__
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_expression: text must be a str, got {type(text).__name__}")
@@ -378,7 +382,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, float]:
             name set twice; the one-line message quotes the item.
 
     Examples:
-        >>> from autograd.parse import parse_assignments
+        >>> from autograd import parse_assignments
         >>> parse_assignments(["x1=2", "w1=-3"])
         {'x1': 2.0, 'w1': -3.0}
     """

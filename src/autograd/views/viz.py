@@ -23,9 +23,9 @@ from typing import Literal
 import attrs
 
 from autograd.executor import BackwardStep, GraphExecutor
-from autograd.explainer import _explained, _format_number, _node_names
 from autograd.files import write_atomic
 from autograd.value import Value
+from autograd.views.explainer import _explained, _format_number, _node_names
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "animate_backward", "render", "to_dot"]
 
@@ -231,7 +231,7 @@ def to_dot(
             away; ties in the order they are reached from the root). A note says how many were
             left out, and a dashed ``...`` edge marks each operation with inputs not drawn.
         show_order: Add each Value's topological index (``#i``) as the first field of its box:
-            the order of a forward pass, and the names :func:`~autograd.explainer.explain` gives
+            the order of a forward pass, and the names :func:`~autograd.explain` gives
             unlabelled nodes.
         rankdir: Graphviz's rank direction: ``"LR"`` (left to right, inputs on the left),
             ``"RL"``, ``"TB"`` or ``"BT"``.
@@ -244,7 +244,7 @@ def to_dot(
 
     Examples:
         >>> from autograd import Value
-        >>> from autograd.viz import to_dot
+        >>> from autograd import to_dot
         >>> a = Value(2.0, label="a")
         >>> print(to_dot(a * 3), end="")
         digraph opgrad {
@@ -552,7 +552,7 @@ def animate_backward(
     The first frame shows the seed (``root.grad = 1``, every other gradient 0); each next frame
     shows the state after one node has passed its gradient to its inputs, in the executor's
     order, with that node in orange, its inputs in green and the chain-rule lines of
-    :func:`~autograd.explainer.explain` as a caption. The numbers are those the executor reports
+    :func:`~autograd.explain` as a caption. The numbers are those the executor reports
     to its ``observer``; no node's ``grad`` is changed.
 
     Args:

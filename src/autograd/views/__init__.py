@@ -1,0 +1,32 @@
+"""Teaching views of a graph: drawings and animations, the explainer, the formula parser, examples.
+
+They read graphs and run them through the core's public surface; the core never imports them.
+Jupyter's display of a Value is the one drawing the core calls, through the seam
+:func:`autograd.value.set_display`, which is set here.
+"""
+
+from autograd.value import set_display
+from autograd.views.explainer import ExplainedStep, explain, explain_steps
+from autograd.views.parse import ExpressionError, parse_assignments, parse_expression
+from autograd.views.viz import (
+    GraphvizNotFoundError,
+    _mimebundle,
+    animate_backward,
+    render,
+    to_dot,
+)
+
+set_display(_mimebundle)
+
+__all__ = [
+    "ExplainedStep",
+    "ExpressionError",
+    "GraphvizNotFoundError",
+    "animate_backward",
+    "explain",
+    "explain_steps",
+    "parse_assignments",
+    "parse_expression",
+    "render",
+    "to_dot",
+]

@@ -1,0 +1,135 @@
+"""Imports point one way: command line -> nn -> autograd's views and backends -> the core.
+
+Every ``import`` in src/ (at module level or inside a function, type-checking ones too) is read
+with ``ast``; a module may import its own layer or a lower one, never a higher one, and the only
+import cycle allowed is the core's (value, operation, ops, executor).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+CORE = frozenset({"autograd.value", "autograd.operation", "autograd.ops", "autograd.executor"})
+
+# Lowest first. The first prefix a module name starts with (or equals) gives its layer.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("autograd.files",),
+    tuple(sorted(CORE)),
+    ("autograd.numerical", "autograd.higher", "autograd.testing", "autograd.replay"),
+    ("autograd.views",),
+    ("autograd",),  # the package's __init__, which re-exports everything below it
+    ("nn._checks", "nn.datasets"),
+    ("nn._graphs", "nn.module", "nn.losses", "nn.optim", "nn.serialize"),
+    ("nn.train", "nn.torch_bridge"),
+    ("nn.plot",),
+    ("nn.play",),
+    ("nn.cli",),
+    ("nn", "nn.__main__"),
+)
+
+
+_ROOTS = frozenset({"autograd", "nn"})  # these name the package __init__ only, not its modules
+
+
+def _modules() -> dict[str, Path]:
+    modules: dict[str, Path] = {}
+    for path in SRC.rglob("*.py"):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        modules[".".join(parts)] = path
+    return modules
+
+
+MODULES = _modules()
+
+
+def _layer(module: str) -> int:
+    for rank, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or (prefix not in _ROOTS and module.startswith(prefix + ".")):
+                return rank
+    raise AssertionError(f"{module} is in no layer of tests/test_layout.py: place it there")
+
+
+def _imports(module: str, source: str | None = None) -> Iterator[tuple[str, int]]:
+    """The project modules ``module`` imports (anywhere in its source), with their lines."""
+    path = MODULES[module]
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    if source is None:
+        source = path.read_text(encoding="utf-8")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES:
+                    yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                if name in MODULES:
+                    yield name, node.lineno
+                elif base in MODULES:
+                    yield base, node.lineno
+
+
+GRAPH = {m: {target for target, _ in _imports(m)} - {m} for m in MODULES}
+
+
+def test_layout_every_module_has_a_layer() -> None:
+    for module in MODULES:
+        _layer(module)
+
+
+def _upward(module: str, source: str | None = None) -> list[str]:
+    rank = _layer(module)
+    return [
+        f"line {line}: {target}"
+        for target, line in _imports(module, source)
+        if target != module and _layer(target) > rank
+    ]
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_layout_imports_point_down(module: str) -> None:
+    upward = _upward(module)
+    assert not upward, f"{module} imports a higher layer: {'; '.join(upward)}"
+
+
+def _reachable(start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = list(GRAPH[start])
+    while stack:
+        module = stack.pop()
+        if module not in seen:
+            seen.add(module)
+            stack.extend(GRAPH[module])
+    return seen
+
+
+def test_layout_the_only_cycle_is_the_core() -> None:
+    reach = {m: _reachable(m) for m in MODULES}
+    in_cycles = {m for m in MODULES if m in reach[m]}
+    assert in_cycles <= CORE, f"import cycles outside the core: {sorted(in_cycles - CORE)}"
+
+
+def test_layout_the_checker_sees_upward_imports() -> None:
+    # The rules above must be able to fail: the imports the old layout had are caught, inside
+    # functions and under TYPE_CHECKING too, and relative imports are resolved.
+    inside = "def f():\n    from autograd.views.viz import _mimebundle\n"
+    assert _upward("autograd.value", inside) == ["line 2: autograd.views.viz"]
+    typing_only = "if TYPE_CHECKING:\n    from autograd.replay.plan import Plan\n"
+    assert _upward("autograd.executor", typing_only) == ["line 2: autograd.replay.plan"]
+    assert _upward("autograd.ops", "from . import views\n") == ["line 1: autograd.views"]
+    assert _upward("nn.module", "import nn.cli\n") == ["line 1: nn.cli"]
+    assert _upward("autograd.views.viz", "from autograd.executor import GraphExecutor\n") == []
