@@ -117,6 +117,9 @@ def _reachable(start: str) -> set[str]:
     return seen
 
 
+@pytest.mark.xfail(
+    strict=True, reason="nn.module <-> nn.serialize: the nn side of the layout change removes it"
+)
 def test_layout_the_only_cycle_is_the_core() -> None:
     reach = {m: _reachable(m) for m in MODULES}
     in_cycles = {m for m in MODULES if m in reach[m]}
