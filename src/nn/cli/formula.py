@@ -1,0 +1,148 @@
+"""``opgrad graph`` and ``opgrad explain``: draw, animate and explain a formula's backward pass."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from autograd import (
+    ExpressionError,
+    GraphvizNotFoundError,
+    Value,
+    animate_backward,
+    explain,
+    parse_assignments,
+    parse_expression,
+    render,
+    to_dot,
+)
+from nn.cli.common import CommandError, Subcommands, number, write_error
+
+__all__ = ["animate", "register"]
+
+
+def register(commands: Subcommands) -> None:
+    """Add ``opgrad graph`` and ``opgrad explain`` to the commands."""
+    graph = commands.add_parser(
+        "graph",
+        help="draw an expression's graph after backward",
+        description="Build the graph of EXPR, run backward and draw it, with each node's "
+        "value and gradient. The DOT source is always written next to the picture.",
+    )
+    _expression_arguments(graph)
+    graph.add_argument(
+        "--out",
+        default="graph.svg",
+        metavar="PATH",
+        help="the picture: .svg or .png (with a .dot beside it), or .dot alone "
+        "(default: graph.svg)",
+    )
+    graph.add_argument(
+        "--animate", metavar="PATH", help="also animate the backward pass into a .html or .gif"
+    )
+    graph.set_defaults(run=_graph_command)
+
+    explain_ = commands.add_parser(
+        "explain",
+        help="print the chain-rule steps of an expression's backward pass",
+        description="Print the backward pass of EXPR one chain-rule step per line.",
+    )
+    _expression_arguments(explain_)
+    explain_.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    explain_.set_defaults(run=_explain_command)
+
+
+def _expression_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "expression",
+        metavar="EXPR",
+        help="a formula such as 'tanh(x1*w1 + x2*w2 + b)': numbers, names, + - * / **, "
+        "exp, log, relu, sigmoid, tanh",
+    )
+    parser.add_argument(
+        "--set",
+        nargs="+",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="the value of each name, e.g. --set x1=2 w1=-3",
+    )
+
+
+def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
+    """Parse EXPR with the --set values; name the result ``out`` unless it is a leaf."""
+    try:
+        root, leaves = parse_expression(args.expression, parse_assignments(args.set))
+    except ExpressionError as error:
+        raise CommandError(str(error)) from None
+    if not root.label:
+        root.label = "out"
+    return root, leaves
+
+
+def _graphviz_missing(error: GraphvizNotFoundError) -> CommandError:
+    return CommandError(str(error), status=1)
+
+
+def _graph_command(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() not in (".svg", ".png", ".dot"):
+        raise CommandError(f"--out {out}: the path must end in .svg, .png or .dot")
+    animation = None if args.animate is None else Path(args.animate)
+    if animation is not None and animation.suffix.lower() not in (".html", ".htm", ".gif"):
+        raise CommandError(f"--animate {animation}: the path must end in .html or .gif")
+    root, leaves = _expression(args)
+    try:
+        root.backward()
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(str(error).splitlines()[0]) from None
+    print(f"{root.label} = {number(root.data)}")
+    for name, leaf in leaves.items():
+        print(f"d({root.label})/d({name}) = {number(leaf.grad)}")
+    if out.suffix.lower() == ".dot":
+        _write_text(out, to_dot(root))
+        print(f"wrote {out}")
+    else:
+        try:
+            render(root, out)
+        except GraphvizNotFoundError as error:
+            if error.dot_path is not None:
+                print(f"wrote {error.dot_path}")
+            raise _graphviz_missing(error) from None
+        except OSError as error:
+            raise write_error(error, out) from None
+        print(f"wrote {out.with_suffix('.dot')}")
+        print(f"wrote {out}")
+    if animation is not None:
+        animate(root, animation)
+    return 0
+
+
+def animate(root: Value, path: Path) -> None:
+    """Animate the backward pass of ``root`` into ``path`` (.html or .gif); say where."""
+    try:
+        animate_backward(root, path)
+    except GraphvizNotFoundError as error:
+        raise _graphviz_missing(error) from None
+    except ImportError as error:  # a GIF without Pillow
+        raise CommandError(str(error), status=1) from None
+    except OSError as error:
+        raise write_error(error, path) from None
+    print(f"wrote {path}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise write_error(error, path) from None
+
+
+def _explain_command(args: argparse.Namespace) -> int:
+    root, _ = _expression(args)
+    try:
+        text = explain(root, format="markdown" if args.markdown else "text")
+    except (ArithmeticError, ValueError) as error:
+        raise CommandError(str(error).splitlines()[0]) from None
+    print(text)
+    return 0
