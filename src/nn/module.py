@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import math
 import numbers
 import os
 import random
@@ -11,6 +12,7 @@ from typing import Any
 
 from autograd import Value
 from nn._checks import positive_int
+from nn._modelfile import read_model_file, write_model_file
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
 
@@ -303,9 +305,21 @@ class MLP(Module):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the model to ``path`` as JSON, atomically (see :func:`nn.save_model`)."""
-        from nn.serialize import save_model
-
-        save_model(self, path)
+        for p in self.parameters():
+            if not math.isfinite(p.data):
+                raise ValueError(
+                    f"cannot save to {os.fspath(path)}: parameter {p.label} is {p.data!r}"
+                )
+        write_model_file(
+            path,
+            nin=self.nin,
+            nouts=self.nouts,
+            activation=self.activation,
+            weights=[
+                [([w.data for w in n.w], n.b.data) for n in layer.neurons] for layer in self.layers
+            ],
+            metadata=self.metadata,
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -314,9 +328,16 @@ class MLP(Module):
         The result is a plain :class:`MLP` even when called on a subclass: the file holds an
         MLP's fields alone, not what a subclass's constructor may need.
         """
-        from nn.serialize import load_model
-
-        return load_model(path)
+        nin, nouts, activation, weights, metadata = read_model_file(path, ACTIVATIONS)
+        # Initial weights come from a private generator: loading must not consume the caller's
+        # random.
+        model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
+        for layer, layer_weights in zip(model.layers, weights, strict=True):
+            for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
+                for wi, value in zip(neuron.w, w, strict=True):
+                    wi.data = value
+                neuron.b.data = b
+        return model
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"

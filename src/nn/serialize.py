@@ -1,29 +1,17 @@
-"""Saving and loading an MLP as JSON: the file format, its validation and the atomic write."""
+"""Saving and loading an MLP as JSON: ``save_model`` and ``load_model``.
+
+The file format, its validation and the atomic write are in nn._modelfile, below nn.module, so
+that ``MLP.save`` and ``MLP.load`` use them without importing this module.
+"""
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import random
-import re
-from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from autograd import write_atomic
-from nn._checks import finite_float, positive_int
-from nn.module import ACTIVATIONS, MLP
+from nn._modelfile import FORMAT, FORMAT_VERSION
+from nn.module import MLP
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
-
-FORMAT = "opgrad-mlp"
-"""The ``format`` field of every model file."""
-
-FORMAT_VERSION = 1
-"""The ``version`` field this release writes and the only one it reads."""
-
-_KEYS = {"format", "version", "nin", "nouts", "activation", "layers", "metadata"}
 
 
 def save_model(model: MLP, path: str | os.PathLike[str]) -> None:
@@ -52,32 +40,7 @@ def save_model(model: MLP, path: str | os.PathLike[str]) -> None:
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save_model needs an MLP, got {type(model).__name__}")
-    for p in model.parameters():
-        if not math.isfinite(p.data):
-            raise ValueError(f"cannot save to {os.fspath(path)}: parameter {p.label} is {p.data!r}")
-    document = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "nin": model.nin,
-        "nouts": list(model.nouts),
-        "activation": model.activation,
-        "layers": [
-            [{"w": [w.data for w in n.w], "b": n.b.data} for n in layer.neurons]
-            for layer in model.layers
-        ],
-        "metadata": model.metadata,
-    }
-    try:
-        text = json.dumps(document, indent=2, allow_nan=False) + "\n"
-    except (TypeError, ValueError) as error:
-        raise TypeError(
-            f"cannot save to {os.fspath(path)}: metadata is not JSON-serialisable: {error}"
-        ) from error
-    write_atomic(path, text)
-
-
-class _InvalidError(Exception):
-    """What is wrong with a model file's contents (the caller adds the file name)."""
+    MLP.save(model, path)
 
 
 def load_model(path: str | os.PathLike[str]) -> MLP:
@@ -98,147 +61,4 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
             the file and what is wrong.
         OSError: The file cannot be read.
     """
-    name = os.fspath(path)
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8")
-        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_dupes)
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{name}: not a model file (not UTF-8 text: {error})") from None
-    except json.JSONDecodeError as error:
-        hint = " (the text ends too early: is the file truncated?)" if _cut_short(error) else ""
-        raise ValueError(f"{name}: not valid JSON{hint}: {error}") from None
-    except _InvalidError as error:
-        raise ValueError(f"{name}: {error}") from None
-    except RecursionError:
-        raise ValueError(f"{name}: not a model file (its JSON is nested too deeply)") from None
-    try:
-        nin, nouts, activation, weights, metadata = _validate(document)
-    except _InvalidError as error:
-        raise ValueError(f"{name}: {error}") from None
-    # Initial weights come from a private generator: loading must not consume the caller's random.
-    model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
-    for layer, layer_weights in zip(model.layers, weights, strict=True):
-        for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
-            for wi, value in zip(neuron.w, w, strict=True):
-                wi.data = value
-            neuron.b.data = b
-    return model
-
-
-# What a cut inside a number or a literal leaves after the decoder's error position.
-_TOKEN_FRAGMENT = re.compile(r"[-+.0-9eE]+|[a-z]+")
-
-
-def _cut_short(error: json.JSONDecodeError) -> bool:
-    """Whether the text ends where the error is: between tokens or inside the last one."""
-    rest = error.doc[error.pos :].rstrip()
-    if not rest or _TOKEN_FRAGMENT.fullmatch(rest):
-        return True
-    # An unterminated string runs to the end of the text: the cut fell inside it.
-    return error.msg.startswith("Unterminated string")
-
-
-def _reject_constant(constant: str) -> float:
-    raise _InvalidError(f"holds {constant}, which is not a finite number")
-
-
-def _no_dupes(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    seen: set[str] = set()
-    for k, _ in pairs:
-        if k in seen:
-            raise _InvalidError(f"the key {k!r} appears twice in one object")
-        seen.add(k)
-    return dict(pairs)
-
-
-def _number(x: object, where: str) -> float:
-    try:
-        return finite_float(x, where)
-    except (TypeError, ValueError) as error:
-        raise _InvalidError(str(error)) from None
-
-
-def _positive_int(x: object, where: str) -> int:
-    try:
-        return positive_int(x, where)
-    except ValueError as error:
-        raise _InvalidError(str(error)) from None
-
-
-def _list(x: object, where: str) -> list[Any]:
-    if not isinstance(x, list):
-        raise _InvalidError(f"{where} must be a list, got {type(x).__name__}: {_short(x)}")
-    return x
-
-
-def _short(x: object) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-_Weights = list[list[tuple[list[float], float]]]
-
-
-def _validate(document: object) -> tuple[int, list[int], str, _Weights, dict[str, Any]]:
-    """Check a parsed model file completely; return its fields or raise _InvalidError."""
-    if not isinstance(document, dict):
-        raise _InvalidError(f"expected a JSON object at the top, got {type(document).__name__}")
-    if document.get("format") != FORMAT:
-        raise _InvalidError(f"not an opgrad model file (format is {document.get('format')!r})")
-    version = document.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:  # not 1.0, not true
-        raise _InvalidError(
-            f"format version {version!r} is not supported (this opgrad reads {FORMAT_VERSION})"
-        )
-    missing = sorted(_KEYS - {"metadata"} - document.keys())
-    if missing:
-        raise _InvalidError(f"missing field(s): {', '.join(missing)}")
-    unknown = sorted(document.keys() - _KEYS)
-    if unknown:
-        raise _InvalidError(f"unknown field(s): {', '.join(unknown)}")
-    nin = _positive_int(document["nin"], "nin")
-    nouts = [
-        _positive_int(n, f"nouts[{i}]") for i, n in enumerate(_list(document["nouts"], "nouts"))
-    ]
-    if not nouts:
-        raise _InvalidError("nouts is empty: a model needs at least one layer")
-    activation = document["activation"]
-    if activation not in ACTIVATIONS:
-        raise _InvalidError(
-            f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}"
-        )
-    metadata = document.get("metadata", {})
-    if not isinstance(metadata, dict):
-        raise _InvalidError(f"metadata must be a JSON object, got {type(metadata).__name__}")
-    layers = _list(document["layers"], "layers")
-    if len(layers) != len(nouts):
-        raise _InvalidError(f"nouts has {len(nouts)} layers but layers has {len(layers)}")
-    weights: _Weights = []
-    fan_in = nin
-    for i, (layer, nout) in enumerate(zip(layers, nouts, strict=True)):
-        neurons = _list(layer, f"layers[{i}]")
-        if len(neurons) != nout:
-            raise _InvalidError(
-                f"layer L{i} has {len(neurons)} neurons, expected {nout} (nouts[{i}])"
-            )
-        weights.append([_neuron(n, fan_in, f"L{i}.N{j}") for j, n in enumerate(neurons)])
-        fan_in = nout
-    return nin, nouts, str(activation), weights, metadata
-
-
-def _neuron(neuron: object, fan_in: int, where: str) -> tuple[list[float], float]:
-    if not isinstance(neuron, dict):
-        raise _InvalidError(
-            f"neuron {where} must be an object with 'w' and 'b', got {_short(neuron)}"
-        )
-    if neuron.keys() != {"w", "b"}:
-        raise _InvalidError(
-            f"neuron {where} must have exactly the keys 'w' and 'b', got {sorted(neuron)}"
-        )
-    w: Sequence[object] = _list(neuron["w"], f"{where}.w")
-    if len(w) != fan_in:
-        raise _InvalidError(f"neuron {where} has {len(w)} weights, expected {fan_in}")
-    return [_number(x, f"{where}.w{k}") for k, x in enumerate(w)], _number(
-        neuron["b"], f"{where}.b"
-    )
+    return MLP.load(path)
