@@ -197,3 +197,12 @@ def test_explain_markdown_code_survives_newlines_and_backtick_runs() -> None:
     assert len(rows) == 2
     assert rows[0].startswith("| 1 | `a  b` | `c` | `+` |")
     assert rows[1].startswith("| 2 | ``` c``d` ``` | `c` | `+` |")
+
+
+def test_explain_header_names_an_unlabelled_roots_op_once() -> None:
+    x = Value(3.0, label="x")
+    z = x * 2 + 1
+    assert explain(z).splitlines()[0] == "Backward pass from #4(+), seeded with #4(+).grad = 1:"
+    assert explain(z, format="markdown").startswith("Backward pass from `#4(+)`, seeded")
+    z.label = "z"
+    assert explain(z).startswith("Backward pass from z (+), seeded with z.grad = 1:")

@@ -413,3 +413,12 @@ def test_animate_backward_refuses_bad_arguments(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         animate_backward(lecture_neuron(), tmp_path / name, **options)  # type: ignore[arg-type]
+
+
+@needs_graphviz
+def test_animate_backward_caption_names_an_unlabelled_nodes_op_once(tmp_path: Path) -> None:
+    x = Value(3.0, label="x")
+    page = animate_backward(x * 2 + 1, tmp_path / "unlabelled.html").read_text()
+    assert "1/2: #4(+) passes its gradient back" in page
+    assert "2/2: #2(*) passes its gradient back" in page
+    assert "(+) (+)" not in page

@@ -8,8 +8,10 @@ Everything public is re-exported here.
 
 from autograd.executor import (
     BackwardStep,
+    BackwardStepper,
     CompiledGraph,
     GraphExecutor,
+    NodeStep,
     NonFiniteError,
     backends,
     register_backend,
@@ -50,6 +52,7 @@ from autograd.views import (
 __all__ = [
     "Add",
     "BackwardStep",
+    "BackwardStepper",
     "CompiledGraph",
     "Div",
     "Exp",
@@ -63,6 +66,7 @@ __all__ = [
     "LogSumExp",
     "Mul",
     "Neg",
+    "NodeStep",
     "NonFiniteError",
     "Operation",
     "Plan",

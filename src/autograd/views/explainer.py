@@ -1,57 +1,25 @@
-"""The backward pass told step by step (text or a Markdown table), from the observer."""
+"""The backward pass told step by step (text or a Markdown table), from the executor's stepper."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import attrs
 
-from autograd.executor import BackwardStep, GraphExecutor
+from autograd.executor import (
+    BackwardStep,
+    BackwardStepper,
+    GraphExecutor,
+    NodeStep,
+    _format_number,
+    _named_with_op,
+    _step_line,
+)
 from autograd.value import Value
 
 __all__ = ["ExplainedStep", "explain", "explain_steps"]
-
-
-def _format_number(x: float) -> str:
-    """Four significant digits without trailing zeros: ``0.5``, ``-1.5``, ``6.881``, ``1e-08``.
-
-    Drawings and explanations share this format: short enough for a box in a drawing, and
-    exact for the round numbers of hand-worked examples. ``-0.0`` prints as ``0``.
-    """
-    if x == 0.0:
-        return "0"
-    return f"{x:.4g}"
-
-
-def _node_names(order: Sequence[Value]) -> dict[Value, str]:
-    """A readable, unique name for every node, given the graph in topological order.
-
-    A node is called by its label; a label shared by several nodes gets the node's topological
-    index appended (``x#3``); an unlabelled node is named by its index and op (``#7(*)``), or by
-    its index alone for an unlabelled leaf such as a constant (``#2``). A made-up name that is
-    some node's label as well (a node labelled ``#2``) gets primes (``#2'``) until it is unique.
-    """
-    counts = Counter(node.label for node in order if node.label)
-    taken = {label for label, count in counts.items() if count == 1}
-    names: dict[Value, str] = {}
-    for index, node in enumerate(order):
-        if node.label and counts[node.label] == 1:
-            names[node] = node.label
-            continue
-        if node.label:
-            name = f"{node.label}#{index}"
-        elif node.op is None:
-            name = f"#{index}"
-        else:
-            name = f"#{index}({node.op})"
-        while name in taken:
-            name += "'"
-        taken.add(name)
-        names[node] = name
-    return names
 
 
 @attrs.frozen
@@ -79,33 +47,28 @@ class ExplainedStep:
     step: BackwardStep
 
     def __str__(self) -> str:
-        s = self.step
-        return (
-            f"{self.parent}.grad += {self.node}.grad * d({self.node})/d({self.parent}) = "
-            f"{_format_number(s.upstream)} * {_format_number(s.local_grad)} = "
-            f"{_format_number(s.contribution)} -> {_format_number(s.parent_grad)}"
-        )
+        return _step_line(self.step, self.node, self.parent)
 
 
-def _explained(steps: Sequence[BackwardStep], names: Mapping[Value, str]) -> list[ExplainedStep]:
+def _explained(steps: Sequence[NodeStep], names: Mapping[Value, str]) -> list[ExplainedStep]:
+    edges = [edge for step in steps for edge in step.edges]
     return [
         ExplainedStep(number, names[s.node], str(s.node.op), names[s.parent], s)
-        for number, s in enumerate(steps, start=1)
+        for number, s in enumerate(edges, start=1)
     ]
 
 
-def _record_pass(root: Value) -> tuple[dict[Value, str], list[BackwardStep]]:
-    """Name the nodes of ``root``'s graph and record one backward pass; no ``grad`` changes."""
-    names = _node_names(GraphExecutor().topological_order(root))
-    steps: list[BackwardStep] = []
-    GraphExecutor(observer=steps.append).gradients(root)
-    return names, steps
+def _record_pass(root: Value) -> tuple[BackwardStepper, list[NodeStep]]:
+    """Step through one backward pass from ``root`` in the stepper alone; no ``grad`` changes."""
+    stepper = GraphExecutor().stepper(root, accumulate=False)
+    return stepper, stepper.run()
 
 
 def explain_steps(root: Value) -> list[ExplainedStep]:
     """The chain-rule steps of a backward pass from ``root``, in the executor's order.
 
-    The pass is recorded through the executor's ``observer``; no node's ``grad`` changes.
+    The pass is taken by :meth:`GraphExecutor.stepper <autograd.GraphExecutor.stepper>`
+    without touching the graph: no node's ``grad`` changes.
 
     Args:
         root: The node to differentiate; its gradient is seeded with 1.
@@ -128,8 +91,8 @@ def explain_steps(root: Value) -> list[ExplainedStep]:
         >>> a.grad
         0.0
     """
-    names, steps = _record_pass(root)
-    return _explained(steps, names)
+    stepper, steps = _record_pass(root)
+    return _explained(steps, stepper.names)
 
 
 def _code(text: str) -> str:
@@ -180,9 +143,9 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
     """
     if format not in ("text", "markdown"):
         raise ValueError(f"explain: format must be 'text' or 'markdown', got {format!r}")
-    names, steps = _record_pass(root)
-    explained = _explained(steps, names)
-    name = names[root]
+    stepper, steps = _record_pass(root)
+    explained = _explained(steps, stepper.names)
+    name = stepper.names[root]
     markdown = format == "markdown"
     if root.op is None:
         subject = _code(name) if markdown else name
@@ -190,13 +153,13 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
             f"{subject} is a leaf: its gradient is the seed, 1, and there is nothing to pass back."
         )
     if not markdown:
-        lines = [f"Backward pass from {name} ({root.op}), seeded with {name}.grad = 1:"]
+        lines = [f"Backward pass from {_named_with_op(root, name)}, seeded with {name}.grad = 1:"]
         width = len(str(len(explained)))
         lines += [f"  {e.number:>{width}}. {e}" for e in explained]
         return "\n".join(lines)
+    op = f" ({_code(str(root.op))})" if root.label else ""  # #4(+) names its op already
     lines = [
-        f"Backward pass from {_code(name)} ({_code(str(root.op))}), "
-        f"seeded with {_code(name + '.grad')} = 1:",
+        f"Backward pass from {_code(name)}{op}, seeded with {_code(name + '.grad')} = 1:",
         "",
         "| # | input | node | op | node.grad | d(node)/d(input) | contribution | input.grad |",
         "| -: | --- | --- | :-: | -: | -: | -: | -: |",

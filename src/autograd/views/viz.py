@@ -10,7 +10,6 @@ picture is made.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import re
 import string
@@ -22,10 +21,9 @@ from typing import Literal
 
 import attrs
 
-from autograd.executor import BackwardStep, GraphExecutor
+from autograd.executor import GraphExecutor, _format_number, _named_with_op, _node_names
 from autograd.files import write_atomic
 from autograd.value import Value
-from autograd.views.explainer import _explained, _format_number, _node_names
 
 __all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "animate_backward", "render", "to_dot"]
 
@@ -378,32 +376,30 @@ class _Frame:
 def _frames(root: Value, selection: _Selection) -> list[_Frame]:
     """The states of one backward pass: before it, then after each drawn node passes back.
 
-    The numbers come from the executor's observer, so this is the executor's own chain rule
-    and order; no node's ``grad`` is touched.
+    The pass is the executor's own stepper, run without touching the graph, so the numbers,
+    the order and the captions' lines are those of ``GraphExecutor.stepper`` and ``explain``;
+    no node's ``grad`` changes.
     """
-    steps: list[BackwardStep] = []
-    GraphExecutor(observer=steps.append).gradients(root)
-    names = _node_names(selection.order)
+    stepper = GraphExecutor().stepper(root, accumulate=False)
+    names = stepper.names
     shown = selection.kept
     drawn = selection.kept_set
     name = names[root]
-    grads: dict[Value, float] = {root: 1.0}
 
     def state() -> dict[Value, float]:
-        return {node: grads.get(node, 0.0) for node in shown}
+        return {node: stepper.pass_grad(node) for node in shown}
 
-    frames = [_Frame(state(), None, (), f"Backward pass from {name}: seed {name}.grad = 1")]
+    seeded = dict.fromkeys(shown, 0.0) | {root: 1.0}
+    frames = [_Frame(seeded, None, (), f"Backward pass from {name}: seed {name}.grad = 1")]
     total = sum(1 for node in shown if node.op is not None)
-    explained = iter(_explained(steps, names))
-    for node, group in itertools.groupby(steps, key=lambda step: step.node):
-        group_steps = list(group)
-        lines = [str(next(explained)) for _ in group_steps]
-        for step in group_steps:
-            grads[step.parent] = step.parent_grad
-        if node in drawn:
-            header = f"{len(frames)}/{total}: {names[node]} ({node.op}) passes its gradient back"
-            parents = tuple(step.parent for step in group_steps)
-            frames.append(_Frame(state(), node, parents, "\n".join([header, *lines])))
+    while not stepper.done:
+        step = stepper.step()
+        node = step.node
+        if node in drawn and step.edges:
+            who = _named_with_op(node, names[node])
+            header = f"{len(frames)}/{total}: {who} passes its gradient back"
+            parents = tuple(edge.parent for edge in step.edges)
+            frames.append(_Frame(state(), node, parents, "\n".join([header, *step.lines])))
     final = state()
     if final != frames[-1].grads:  # nodes not drawn still added to drawn ones
         frames.append(_Frame(final, None, (), "Backward pass complete (some steps not drawn)"))
