@@ -1,0 +1,331 @@
+"""The playground's Expression and Neuron views: one graph, its drawing, slider replay and stepping.
+
+Everything shown is computed here, by the engine: the graph comes from the formula parser (or the
+lecture's neuron, built with labels), the numbers from the executor and a compiled
+:class:`~autograd.Plan`, the drawing from :func:`~autograd.to_dot` and Graphviz, the chain-rule
+lines from the executor's stepper. The page only displays the snapshot this module returns.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from autograd import ExpressionError, GraphExecutor, Plan, Value, parse_expression, to_dot
+
+__all__ = [
+    "DEFAULT_FORMULA",
+    "MAX_FORMULA_LENGTH",
+    "MAX_LEAVES",
+    "MAX_NODES",
+    "ExpressionState",
+    "PlayError",
+    "neuron_state",
+]
+
+MAX_FORMULA_LENGTH = 300
+"""The longest formula accepted, in characters."""
+
+MAX_NODES = 120
+"""The most nodes a formula may make: each one is drawn, and a slider replays them all."""
+
+MAX_LEAVES = 20
+"""The most names (leaves with a slider) a formula may use."""
+
+DEFAULT_FORMULA = "(a*b + c) * f"
+"""The lecture's first expression, the Expression view's formula when the page opens."""
+
+DEFAULT_VALUES: Mapping[str, float] = {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0}
+
+_NEW_LEAF_VALUE = 1.0  # the value of a name the page has no value for yet
+
+# The lecture's neuron: with these numbers n = 0.8814 and tanh(n) = 1/sqrt(2).
+_NEURON_VALUES = (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0), ("b", 6.8813735870195432))
+NEURON_ACTIVATIONS = ("tanh", "relu")
+
+_SLIDER_HALF_WIDTH = 5.0
+
+
+class PlayError(ValueError):
+    """Input the playground cannot use; the message is shown on the page as it is."""
+
+
+def _number(x: float) -> float | str:
+    """``x`` for JSON: a finite float as it is, NaN and infinities as text (JSON has none)."""
+    return x if math.isfinite(x) else str(x)
+
+
+def _short(x: float) -> str:
+    """Four significant digits, the format of the drawing's boxes (``-0.0`` is ``0``)."""
+    return "0" if x == 0.0 else f"{x:.4g}"
+
+
+def _names(text: str) -> list[str]:
+    """The names a formula uses, in order of first appearance, without building anything.
+
+    A formula the parser would refuse gives what it can (possibly nothing): the parser then
+    says what is wrong.
+    """
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return []
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    found: dict[str, None] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and id(node) not in called:
+            found.setdefault(node.id, None)
+    return list(found)
+
+
+def _finite(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PlayError(f"{what} must be a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise PlayError(f"{what} must be a finite number, got {value!r}")
+    return number
+
+
+def _slider_range(x: float) -> tuple[float, float]:
+    """A slider's ends: five either side of zero, widened to hold ``x`` with room to move."""
+    half = max(_SLIDER_HALF_WIDTH, math.ceil(abs(x)) + 1.0)
+    return -half, half
+
+
+class ExpressionState:
+    """One graph on the page: its leaves, its compiled replay, its stepper and its nudges.
+
+    Args:
+        root: The node whose graph is shown.
+        leaves: The leaves with a slider, by name.
+        text: What the graph is (the formula, or a name for a built-in graph).
+    """
+
+    def __init__(self, root: Value, leaves: Mapping[str, Value], text: str) -> None:
+        executor = GraphExecutor()
+        self.text = text
+        self.root = root
+        self.leaves = dict(leaves)
+        self.order = executor.topological_order(root)
+        if len(self.order) > MAX_NODES:
+            raise PlayError(
+                f"the formula makes {len(self.order)} nodes; the playground draws at most "
+                f"{MAX_NODES}"
+            )
+        self.plan: Plan = executor.compile(root)
+        self.steps: list[Any] = []  # the stepper's records, in the order applied
+        self.stepper: Any = None
+        self.backward_done = False
+        self.nudges: dict[str, float] = {}
+        self.message = ""
+
+    @classmethod
+    def from_formula(cls, text: object, values: object = None) -> ExpressionState:
+        """Build the graph of a formula, with the page's values for the names it knows.
+
+        Raises:
+            PlayError: Not a string, too long, too many names or nodes, a bad value, or an
+                :class:`~autograd.ExpressionError` from the parser (its message, as it is).
+        """
+        if not isinstance(text, str):
+            raise PlayError("Formula must be text")
+        if len(text) > MAX_FORMULA_LENGTH:
+            raise PlayError(
+                f"the formula has {len(text)} characters; the playground takes at most "
+                f"{MAX_FORMULA_LENGTH}"
+            )
+        given = _leaf_values(values)
+        names = _names(text)
+        if len(names) > MAX_LEAVES:
+            raise PlayError(
+                f"the formula uses {len(names)} names; the playground takes at most {MAX_LEAVES}"
+            )
+        numbers = {name: given.get(name, _NEW_LEAF_VALUE) for name in names}
+        try:
+            root, leaves = parse_expression(text, numbers)
+        except ExpressionError as error:
+            raise PlayError(str(error)) from None
+        if not root.label:
+            # The output gets a name, as the lecture's L, for the drawing and the steps.
+            root.label = "out" if "out" not in leaves else "output"
+        return cls(root, leaves, text)
+
+    def backward(self) -> None:
+        """Zero every gradient, then run the whole backward pass (the executor's, eagerly)."""
+        executor = GraphExecutor()
+        executor.zero_grad(self.root)
+        executor.backward(self.root)
+        self._forget_steps()
+        self.backward_done = True
+        self.message = f"backward pass done: {self._name(self.root)}.grad = 1 was passed back"
+
+    def reset(self) -> None:
+        """Zero every gradient and forget the steps and nudges taken."""
+        GraphExecutor().zero_grad(self.root)
+        self._forget_steps()
+        self.backward_done = False
+        self.nudges.clear()
+        self.message = "gradients set to 0"
+
+    def step(self) -> None:
+        """Apply the chain rule of the next node (the first step zeroes the gradients)."""
+        if self.root.op is None:
+            self.message = "the graph is a single leaf: there is nothing to pass back"
+            return
+        if self.stepper is None:
+            executor = GraphExecutor()
+            executor.zero_grad(self.root)
+            self.backward_done = False
+            self.stepper = executor.stepper(self.root)  # type: ignore[attr-defined]
+        if self.stepper.done:
+            self.message = "every node has passed its gradient back: the pass is complete"
+            return
+        self.steps.append(self.stepper.step())
+        self.message = ""
+
+    def step_back(self) -> None:
+        """Undo the last step, putting every gradient back as it was before it."""
+        if self.stepper is None or not self.steps:
+            self.message = "no step to undo"
+            return
+        self.stepper.back()
+        self.steps.pop()
+        self.message = ""
+
+    def set_leaf(self, name: object, value: object) -> None:
+        """Move one leaf to ``value``, replay the graph, and measure the nudge derivative.
+
+        The nudge is (new output - old output) / (new value - old value): the slope the slider
+        shows, which tends to the leaf's gradient as the move gets small. Gradients are
+        recomputed when a backward pass was shown, and cleared when steps were.
+
+        Raises:
+            PlayError: An unknown name, a bad number, or a value outside an operation's domain
+                (the graph is then replayed at the old value).
+        """
+        if not isinstance(name, str) or name not in self.leaves:
+            raise PlayError(f"no leaf named {str(name)[:40]!r} in this graph")
+        leaf = self.leaves[name]
+        new = _finite(value, f"the value of {name}")
+        old, before = leaf.data, self.root.data
+        if new == old:
+            return
+        leaf.data = new
+        try:
+            after = self._replay()
+            if not math.isfinite(after):
+                raise PlayError(f"{self._name(self.root)} is {after} at {name} = {new:g}")
+        except (ArithmeticError, ValueError) as error:
+            leaf.data = old
+            self._replay()
+            message = str(error).splitlines()[0]
+            raise PlayError(f"{name} = {new:g} cannot be used: {message}") from None
+        self.nudges[name] = (after - before) / (new - old)
+        if self.stepper is not None:
+            GraphExecutor().zero_grad(self.root)
+            self._forget_steps()
+        if self.backward_done:
+            self.backward()
+        self.message = ""
+
+    def _replay(self) -> float:
+        return self.plan.forward(all_nodes=True)
+
+    def _forget_steps(self) -> None:
+        self.stepper = None
+        self.steps = []
+
+    def _name(self, node: Value) -> str:
+        return node.label or f"#{self.order.index(node)}"
+
+    def _step_snapshot(self) -> dict[str, Any] | None:
+        if not self.steps:
+            return None
+        index = {node: i for i, node in enumerate(self.order)}
+        record = self.steps[-1]
+        node = record.node
+        parents = [edge.parent for edge in record.edges]
+        focus = index[node]
+        return {
+            "number": len(self.steps),
+            "total": sum(1 for n in self.order if n.op is not None),
+            "lines": list(record.lines),
+            "focus": [f"v{focus}", f"v{focus}_op"],
+            "inputs": sorted({f"v{index[p]}" for p in parents}),
+            "edges": sorted(
+                {f"v{index[p]}->v{focus}_op" for p in parents} | {f"v{focus}_op->v{focus}"}
+            ),
+        }
+
+    def snapshot(self, svg: str) -> dict[str, Any]:
+        """What the page shows, as JSON-ready data, with the drawing ``svg`` of :meth:`dot`."""
+        return {
+            "text": self.text,
+            "nodes": len(self.order),
+            "output": {
+                "name": self._name(self.root),
+                "data": _number(self.root.data),
+                "text": _short(self.root.data),
+            },
+            "leaves": [
+                {
+                    "name": name,
+                    "data": _number(leaf.data),
+                    "grad": _number(leaf.grad),
+                    "grad_text": _short(leaf.grad),
+                    "nudge": _number(self.nudges[name]) if name in self.nudges else None,
+                    "nudge_text": _short(self.nudges[name]) if name in self.nudges else "",
+                    "range": list(_slider_range(leaf.data)),
+                }
+                for name, leaf in self.leaves.items()
+            ],
+            "step": self._step_snapshot(),
+            "done": self.stepper is not None and bool(self.stepper.done),
+            "backward_done": self.backward_done,
+            "message": self.message,
+            "svg": svg,
+        }
+
+    def dot(self) -> str:
+        """The DOT source of the drawing: every node, numbered as the explain lines name them."""
+        return to_dot(self.root, max_nodes=MAX_NODES, show_order=True)
+
+
+def _leaf_values(values: object) -> dict[str, float]:
+    if values is None:
+        return {}
+    if not isinstance(values, dict):
+        raise PlayError("values must be an object of numbers by name")
+    if len(values) > MAX_LEAVES:
+        raise PlayError(f"{len(values)} values given; the playground takes at most {MAX_LEAVES}")
+    return {
+        str(name): _finite(value, f"the value of {str(name)[:40]}")
+        for name, value in values.items()
+    }
+
+
+def neuron_state(activation: object = "tanh", values: object = None) -> ExpressionState:
+    """The lecture's neuron ``o = act(x1*w1 + x2*w2 + b)``, every node labelled as in the lecture.
+
+    With tanh, o = 0.7071 and after a backward pass x1.grad = -1.5, w1.grad = 1, x2.grad = 0.5,
+    w2.grad = 0; with ReLU the same numbers give o = n = 0.8814. ``values`` replaces some of
+    those numbers, by name.
+
+    Raises:
+        PlayError: ``activation`` is neither ``"tanh"`` nor ``"relu"``, or a value is bad.
+    """
+    if activation not in NEURON_ACTIVATIONS:
+        raise PlayError(f"activation must be one of {', '.join(NEURON_ACTIVATIONS)}")
+    given = _leaf_values(values)
+    leaves = {name: Value(given.get(name, data), label=name) for name, data in _NEURON_VALUES}
+    x1w1 = leaves["x1"] * leaves["w1"]
+    x2w2 = leaves["x2"] * leaves["w2"]
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + leaves["b"]
+    o = n.tanh() if activation == "tanh" else n.relu()
+    for node, label in ((x1w1, "x1w1"), (x2w2, "x2w2"), (x1w1x2w2, "x1w1x2w2"), (n, "n"), (o, "o")):
+        node.label = label
+    return ExpressionState(o, leaves, f"o = {activation}(x1*w1 + x2*w2 + b)")

@@ -1,0 +1,345 @@
+"""The playground's web server: a JSON API over the sessions' states, and the page's files.
+
+Python's :class:`http.server.ThreadingHTTPServer` is enough for a page used by one person on
+their own machine, and adds no dependency. What makes it safe to leave running: it binds to
+127.0.0.1 unless told otherwise, refuses requests whose ``Host`` is not the server's own (a web
+page elsewhere cannot reach it through DNS tricks), takes JSON only from POST requests of
+``application/json`` (which another site's form cannot send), caps bodies, formulas and
+sessions, answers every bad request with a one-line JSON error, and never sends a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any, TextIO
+
+from autograd import GraphvizNotFoundError
+from nn.play.drawing import svg
+from nn.play.expression import (
+    DEFAULT_FORMULA,
+    DEFAULT_VALUES,
+    ExpressionState,
+    PlayError,
+    neuron_state,
+)
+from nn.play.training import TrainState
+
+__all__ = ["MAX_BODY", "MAX_SESSIONS", "PlayServer", "Session"]
+
+MAX_BODY = 64 * 1024
+"""The largest request body accepted, in bytes."""
+
+MAX_SESSIONS = 8
+"""How many pages' states are kept; opening a ninth forgets the least recently used."""
+
+_STATIC = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
+    "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+}
+
+# The page loads its own script and style only: nothing inline, nothing from elsewhere.
+_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
+
+class Session:
+    """One page's states: its expression, its neuron and its training run."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.expression = ExpressionState.from_formula(DEFAULT_FORMULA, DEFAULT_VALUES)
+        self.neuron = neuron_state("tanh")
+        self.neuron_activation = "tanh"
+        self.train: TrainState | None = None
+
+    def graph(self, view: object) -> ExpressionState:
+        """The state of the Expression or the Neuron view."""
+        if view == "neuron":
+            return self.neuron
+        if view == "expression":
+            return self.expression
+        raise PlayError("view must be 'expression' or 'neuron'")
+
+
+def _graph_snapshot(state: ExpressionState) -> dict[str, Any]:
+    return state.snapshot(svg(state.dot()))
+
+
+def _action(body: dict[str, Any]) -> str:
+    action = body.get("action")
+    if not isinstance(action, str):
+        raise PlayError('say which action: a string such as "show"')
+    return action
+
+
+def _expression(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+    """Actions of the Expression and Neuron views."""
+    view = body.get("view", "expression")
+    state = session.graph(view)
+    action = _action(body)
+    if action == "load":
+        if view == "neuron":
+            activation = body.get("activation", session.neuron_activation)
+            session.neuron = state = neuron_state(activation, body.get("values"))
+            session.neuron_activation = str(activation)
+        else:
+            session.expression = state = ExpressionState.from_formula(
+                body.get("formula"), body.get("values")
+            )
+    elif action in _GRAPH_ACTIONS:
+        _GRAPH_ACTIONS[action](state)
+    elif action == "set":
+        state.set_leaf(body.get("name"), body.get("value"))
+    else:
+        raise PlayError(f"unknown action {str(action)[:30]!r}")
+    return _graph_snapshot(state)
+
+
+def _show(state: ExpressionState) -> None:
+    """Change nothing: the page asks for what there is to show."""
+
+
+_GRAPH_ACTIONS: dict[str, Callable[[ExpressionState], None]] = {
+    "show": _show,
+    "backward": ExpressionState.backward,
+    "reset": ExpressionState.reset,
+    "step": ExpressionState.step,
+    "step_back": ExpressionState.step_back,
+}
+
+
+def _train(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+    """Actions of the Train view."""
+    action = _action(body)
+    if action == "setup" or session.train is None:
+        session.train = TrainState(
+            body.get("dataset", "moons"),
+            body.get("hidden"),
+            body.get("activation"),
+            body.get("optimizer"),
+            body.get("lr"),
+        )
+    state = session.train
+    if action == "run":
+        state.run(body.get("seconds", 0.25), body.get("epochs"))
+    elif action == "add":
+        state.add_point(body.get("x"), body.get("y"), body.get("label"))
+    elif action == "remove":
+        state.remove_point(body.get("index"))
+    elif action not in ("setup", "state"):
+        raise PlayError(f"unknown action {str(action)[:30]!r}")
+    return state.snapshot("")
+
+
+_ROUTES: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any]]] = {
+    "/api/expression": _expression,
+    "/api/train": _train,
+}
+
+
+class PlayServer(ThreadingHTTPServer):
+    """The playground's HTTP server; ``serve_forever()`` runs it, ``shutdown()`` stops it.
+
+    Args:
+        host: The address to bind (127.0.0.1 by default: this machine only).
+        port: The port; 0 picks a free one (read it from :attr:`url`).
+        log: Where request errors are reported, one line each; None for silence.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = sys.stderr
+    ) -> None:
+        super().__init__((host, port), _Handler)
+        self.log = log
+        self.sessions: OrderedDict[str, Session] = OrderedDict()
+        self.sessions_lock = threading.Lock()
+        bound_port = self.server_address[1]
+        self.hosts = {f"{name}:{bound_port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+        self.check_host = host in ("127.0.0.1", "localhost", "::1")
+
+    @property
+    def url(self) -> str:
+        """The address to open in a browser."""
+        host = self.server_address[0]
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        name = f"[{name}]" if ":" in name else name
+        return f"http://{name}:{self.server_address[1]}/"
+
+    def new_session(self) -> str:
+        """Make a session, forgetting the least recently used beyond :data:`MAX_SESSIONS`."""
+        session = Session()
+        key = secrets.token_urlsafe(12)
+        with self.sessions_lock:
+            self.sessions[key] = session
+            while len(self.sessions) > MAX_SESSIONS:
+                self.sessions.popitem(last=False)
+        return key
+
+    def session(self, key: object) -> Session:
+        """The session of a page, now the most recently used; a PlayError if it is gone."""
+        with self.sessions_lock:
+            session = self.sessions.get(key) if isinstance(key, str) else None
+            if session is None:
+                raise PlayError("this page's session has ended: reload the page")
+            self.sessions.move_to_end(key)  # type: ignore[arg-type]
+            return session
+
+    def report(self, message: str) -> None:
+        """Tell the person running the server about a failure, on one line."""
+        if self.log is not None:
+            print(f"opgrad play: {message}", file=self.log, flush=True)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Report a failed connection in one line (socketserver would print a traceback)."""
+        error = sys.exc_info()[1]
+        self.report(f"connection from {client_address[0]} failed: {error!r}"[:300])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: PlayServer
+    server_version = "opgrad-play"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
+    timeout = 20  # seconds a client may take to send its request
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Stay quiet about requests that went well; errors are reported by the server."""
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", _CSP)
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, data: dict[str, Any]) -> None:
+        body = json.dumps(data, allow_nan=False).encode("utf-8")
+        self._send(status, body, "application/json")
+
+    def _error(self, status: int, message: str) -> None:
+        self._json(status, {"error": message})
+
+    def _host_ok(self) -> bool:
+        if not self.server.check_host or self.headers.get("Host") in self.server.hosts:
+            return True
+        self._error(HTTPStatus.FORBIDDEN, "this server answers requests for 127.0.0.1 only")
+        return False
+
+    def do_GET(self) -> None:
+        """Serve the page and its files."""
+        if not self._host_ok():
+            return
+        path = self.path.split("?", 1)[0]
+        if path == "/favicon.ico":  # browsers ask; the page has none
+            self._send(HTTPStatus.NO_CONTENT, b"", "text/plain")
+            return
+        if path not in _STATIC:
+            self._error(HTTPStatus.NOT_FOUND, f"no page at {path[:60]}")
+            return
+        name, content_type = _STATIC[path]
+        body = resources.files("nn.play").joinpath("static").joinpath(name).read_bytes()
+        self._send(HTTPStatus.OK, body, content_type)
+
+    def do_HEAD(self) -> None:
+        """Answer as GET does, without the body."""
+        self.do_GET()
+
+    def do_POST(self) -> None:
+        """Run an API call: JSON in, JSON out, every failure a JSON ``{"error": ...}``."""
+        body = self._read_body()
+        if body is None or not self._host_ok():
+            return
+        path = self.path.split("?", 1)[0]
+        try:
+            if path == "/api/session":
+                self._json(HTTPStatus.OK, {"session": self.server.new_session()})
+                return
+            route = _ROUTES.get(path)
+            if route is None:
+                self._error(HTTPStatus.NOT_FOUND, f"no API at {path[:60]}")
+                return
+            session = self.server.session(body.get("session"))
+            with session.lock:
+                result = route(session, body)
+            self._json(HTTPStatus.OK, result)
+        except PlayError as error:
+            self._error(HTTPStatus.BAD_REQUEST, str(error))
+        except GraphvizNotFoundError as error:
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(error))
+        except Exception as error:  # the server must answer whatever went wrong
+            self.server.report(f"{path[:60]} failed: {error!r}"[:300])
+            self._error(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"the server could not do that: {error}"[:300]
+            )
+
+    def _read_body(self) -> dict[str, Any] | None:
+        """The request's JSON object, or None after answering with an error."""
+        self.close_connection = True  # never read a next request after a body we did not read
+        length_header = self.headers.get("Content-Length", "")
+        if not length_header.isdigit():
+            self._error(HTTPStatus.LENGTH_REQUIRED, "send a JSON body with a Content-Length")
+            return None
+        length = int(length_header)
+        if length > MAX_BODY:
+            self._error(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the body has {length} bytes; the playground takes at most {MAX_BODY}",
+            )
+            return None
+        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if content_type != "application/json":
+            self._error(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json")
+            return None
+        raw = self.rfile.read(length)
+        self.close_connection = False
+        if len(raw) != length:
+            self.close_connection = True
+            self._error(HTTPStatus.BAD_REQUEST, "the body ended early")
+            return None
+        try:
+            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+        except (ValueError, RecursionError) as error:
+            self._error(HTTPStatus.BAD_REQUEST, f"the body is not JSON: {error}"[:200])
+            return None
+        if not isinstance(data, dict):
+            self._error(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
+            return None
+        return data
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def serve(server: PlayServer, *, open_browser: bool = True) -> None:
+    """Run ``server`` until Ctrl-C (or ``server.shutdown()`` from another thread)."""
+    if open_browser:
+        import webbrowser
+
+        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+    started = time.monotonic()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+        server.report(f"stopped after {time.monotonic() - started:.0f} s")

@@ -1,0 +1,406 @@
+"""The playground's Train view: a data set, an MLP, its Trainer, its history, its decision regions.
+
+Training runs through :class:`~nn.Trainer` with its compiled replay (one plan per batch size);
+the decision regions come from a second compiled plan, the model applied to a fixed grid of
+points, replayed after every batch of epochs. The page draws the numbers this module returns.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from autograd import GraphExecutor, Plan, Value
+from nn._checks import predicted_class
+from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
+from nn.module import ACTIVATIONS, MLP
+from nn.optim import SGD, Adam, Optimizer
+from nn.play.expression import PlayError
+from nn.train import LossName, Trainer
+
+__all__ = ["DATASETS", "GRID", "MAX_POINTS", "OPTIMIZERS", "Dataset", "TrainState"]
+
+GRID = 24
+"""Grid points per axis of the decision regions."""
+
+MAX_POINTS = 400
+"""The most data points a 2-D set may hold (points are added by clicking)."""
+
+MAX_LAYERS = 3
+MAX_WIDTH = 32
+MAX_SECONDS = 1.0  # the longest a request to train may run
+MAX_EPOCHS_PER_CALL = 200
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+"""``sgd``: plain gradient descent; ``momentum``: SGD with momentum 0.9; ``adam``: Adam."""
+
+Data = tuple[list[list[float]], list[Any]]
+
+
+@attrs.frozen
+class Dataset:
+    """A data set the Train view offers, with the settings it starts from.
+
+    Attributes:
+        load: Makes the points and labels.
+        about: One line shown under the plot.
+        features: The two axes' names (or the features' names for a set that is not 2-D).
+        classes: The class names, or None for regression.
+        loss: The Trainer's loss.
+        hidden: The hidden layers' sizes.
+        activation: The hidden layers' activation.
+        optimizer: One of :data:`OPTIMIZERS`.
+        lr: The learning rate.
+        l2: The L2 penalty.
+        standardize: Train on standardised features (the plot keeps the original units).
+    """
+
+    load: Callable[[], Data]
+    about: str
+    features: tuple[str, ...]
+    classes: tuple[str, ...] | None
+    loss: LossName
+    hidden: tuple[int, ...]
+    activation: str
+    optimizer: str
+    lr: float
+    l2: float = 0.0
+    standardize: bool = False
+
+
+def _moons() -> Data:
+    return moons(100, noise=0.1, seed=0)
+
+
+def _iris_2d() -> Data:
+    X, y = iris()
+    return [[row[2], row[3]] for row in X], y
+
+
+DATASETS: dict[str, Dataset] = {
+    # The settings of `opgrad train` where they fit a live view (a constant learning rate).
+    "moons": Dataset(
+        _moons,
+        "two moons, 100 points with noise 0.1 (max-margin loss, as micrograd's demo)",
+        ("x1", "x2"),
+        ("outer moon", "inner moon"),
+        "max_margin",
+        (16, 16),
+        "relu",
+        "sgd",
+        0.5,
+        l2=1e-4,
+    ),
+    "xor": Dataset(
+        xor,
+        "XOR, the 4 corners of the unit square: no straight line separates them",
+        ("x1", "x2"),
+        ("0", "1"),
+        "max_margin",
+        (8,),
+        "tanh",
+        "momentum",
+        0.1,
+    ),
+    "tiny": Dataset(
+        tiny,
+        "the lecture's 4 samples of 3 features, targets +1 or -1 (mean squared error)",
+        ("x1", "x2", "x3"),
+        None,
+        "mse",
+        (4, 4),
+        "tanh",
+        "sgd",
+        0.1,
+    ),
+    "iris": Dataset(
+        _iris_2d,
+        "Fisher's iris seen through petal length and width (cm), 3 species",
+        ("petal length", "petal width"),
+        IRIS_CLASSES,
+        "softmax",
+        (8,),
+        "tanh",
+        "adam",
+        0.05,
+        standardize=True,
+    ),
+}
+"""The data sets of the Train view, by name."""
+
+
+def _hidden(text: object) -> tuple[int, ...]:
+    """Hidden layer sizes from text such as ``"16, 16"`` (empty for none)."""
+    if not isinstance(text, str) or len(text) > 40:
+        raise PlayError("Hidden layers must be sizes separated by commas, such as 16, 16")
+    sizes = []
+    for piece in text.replace(" ", "").split(","):
+        if not piece:
+            continue
+        if not piece.isdigit() or not 1 <= int(piece) <= MAX_WIDTH:
+            raise PlayError(
+                f"hidden layer size {piece[:10]!r} must be a whole number from 1 to {MAX_WIDTH}"
+            )
+        sizes.append(int(piece))
+    if len(sizes) > MAX_LAYERS:
+        raise PlayError(f"at most {MAX_LAYERS} hidden layers, got {len(sizes)}")
+    return tuple(sizes)
+
+
+def _rate(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PlayError("Learning rate must be a number")
+    rate = float(value)
+    if not (math.isfinite(rate) and 0.0 < rate <= 10.0):
+        raise PlayError(f"Learning rate must be above 0 and at most 10, got {value!r}")
+    return rate
+
+
+def _optimizer(name: str, params: list[Value], lr: float) -> Optimizer:
+    if name == "adam":
+        return Adam(params, lr=lr)
+    return SGD(params, lr=lr, momentum=0.9 if name == "momentum" else 0.0)
+
+
+def _span(values: Sequence[float]) -> list[float]:
+    low, high = min(values), max(values)
+    pad = 0.25 * (high - low) if high > low else 1.0
+    return [low - pad, high + pad]
+
+
+def _number(x: float) -> float | str:
+    return x if math.isfinite(x) else str(x)
+
+
+class TrainState:
+    """One model being trained on the page, and everything the Train view shows of it.
+
+    Args:
+        dataset: A name of :data:`DATASETS`.
+        hidden: The hidden layers' sizes as text (``"16, 16"``); the data set's by default.
+        activation: One of :data:`nn.module.ACTIVATIONS`; the data set's by default.
+        optimizer: One of :data:`OPTIMIZERS`; the data set's by default.
+        lr: The learning rate; the data set's by default.
+
+    Raises:
+        PlayError: An unknown name or a setting out of range.
+    """
+
+    def __init__(
+        self,
+        dataset: object = "moons",
+        hidden: object = None,
+        activation: object = None,
+        optimizer: object = None,
+        lr: object = None,
+    ) -> None:
+        if not isinstance(dataset, str) or dataset not in DATASETS:
+            raise PlayError(f"Data set must be one of {', '.join(DATASETS)}")
+        recipe = DATASETS[dataset]
+        self.name = dataset
+        self.recipe = recipe
+        self.hidden = recipe.hidden if hidden is None else _hidden(hidden)
+        activation = recipe.activation if activation is None else activation
+        if activation not in ACTIVATIONS:
+            raise PlayError(f"Activation must be one of {', '.join(ACTIVATIONS)}")
+        self.activation = str(activation)
+        optimizer = recipe.optimizer if optimizer is None else optimizer
+        if optimizer not in OPTIMIZERS:
+            raise PlayError(f"Optimiser must be one of {', '.join(OPTIMIZERS)}")
+        self.optimizer_name = str(optimizer)
+        self.lr = recipe.lr if lr is None else _rate(lr)
+        X, y = recipe.load()
+        self.X, self.y = X, list(y)
+        self.standardizer = Standardizer().fit(X) if recipe.standardize else None
+        outputs = 1 if recipe.classes is None or len(recipe.classes) == 2 else len(recipe.classes)
+        self.model = MLP(len(X[0]), [*self.hidden, outputs], activation=self.activation, seed=0)
+        self.optimizer = _optimizer(self.optimizer_name, self.model.parameters(), self.lr)
+        self.trainer = self._trainer()
+        self.loss: list[float] = []
+        self.accuracy: list[float] = []
+        self.seconds: list[float] = []
+        self.message = ""
+        self.plottable = len(X[0]) == 2
+        if self.plottable:
+            self.ranges = [_span([p[0] for p in X]), _span([p[1] for p in X])]
+            self._grid_points = self._grid_rows()
+            self._grid_parts = self._grid()
+        self._regions()
+
+    def _trainer(self) -> Trainer:
+        # A new Trainer for new data: it compiles one plan per batch size, and a click changes it.
+        return Trainer(
+            self.model, self.optimizer, self.recipe.loss, l2=self.recipe.l2, progress=False
+        )
+
+    def _inputs(self, rows: list[list[float]]) -> list[list[float]]:
+        return self.standardizer.transform(rows) if self.standardizer is not None else rows
+
+    def _grid(self) -> tuple[list[list[Value]], list[list[Value]], Plan]:
+        """One row of grid points through the model, compiled; each row of the grid replays it.
+
+        Returns the row's input leaves, its outputs and the plan of their sum. Replaying one
+        row's plan per row (filling its inputs, as the Trainer fills a batch) costs the same
+        as one plan of the whole grid, and compiling it is GRID times cheaper.
+        """
+        inputs = [[Value(0.0), Value(0.0)] for _ in range(GRID)]
+        outputs = [self.model.outputs(row) for row in inputs]
+        total = sum((v for row in outputs for v in row), Value(0.0))
+        return inputs, outputs, GraphExecutor().compile(total)
+
+    def _grid_rows(self) -> list[list[list[float]]]:
+        """The grid's points in the model's units, one list per row, bottom row first."""
+        (x_low, x_high), (y_low, y_high) = self.ranges
+        xs = [x_low + (x_high - x_low) * (i + 0.5) / GRID for i in range(GRID)]
+        ys = [y_low + (y_high - y_low) * (j + 0.5) / GRID for j in range(GRID)]
+        return [self._inputs([[x, y] for x in xs]) for y in ys]
+
+    def _regions(self) -> None:
+        """Replay the grid with the current parameters: each cell's class and confidence."""
+        self.cells: list[int] = []
+        self.strengths: list[float] = []
+        if not self.plottable:
+            return
+        inputs, outputs, plan = self._grid_parts
+        flat_outputs = [v for row in outputs for v in row]
+        width = len(outputs[0])
+        for row in self._grid_points:
+            for leaves, point in zip(inputs, row):
+                for leaf, value in zip(leaves, point):
+                    leaf.data = value
+            plan.forward()
+            flat = plan.read(flat_outputs)
+            for k in range(0, len(flat), width):
+                scores = flat[k : k + width]
+                self.cells.append(predicted_class(scores))
+                self.strengths.append(round(_confidence(scores), 2))
+
+    def run(self, seconds: object = 0.25, epochs: object = None) -> None:
+        """Train for ``epochs`` epochs, or for about ``seconds`` (at least one epoch)."""
+        budget = _budget(seconds)
+        limit = MAX_EPOCHS_PER_CALL
+        if epochs is not None:
+            if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= limit:
+                raise PlayError(f"epochs must be a whole number from 1 to {limit}")
+            limit, budget = epochs, MAX_SECONDS
+        start = time.perf_counter()
+        done = 0
+        X = self._inputs(self.X)
+        while done < limit:
+            try:
+                history = self.trainer.fit(X, self.y, 1)
+            except (ArithmeticError, ValueError) as error:
+                raise PlayError(f"training failed: {str(error).splitlines()[0]}") from None
+            done += 1
+            self.loss.append(history.loss[-1])
+            if history.train_accuracy:
+                self.accuracy.append(history.train_accuracy[-1])
+            self.seconds.append(history.seconds[-1])
+            if epochs is None and time.perf_counter() - start >= budget:
+                break
+        self.message = ""
+        if not math.isfinite(self.loss[-1]):
+            self.message = f"the loss is {self.loss[-1]}: lower the learning rate and press Reset"
+        self._regions()
+
+    def add_point(self, x: object, y: object, label: object) -> None:
+        """Add a data point of class ``label`` at (``x``, ``y``), in the plot's units."""
+        if not self.plottable:
+            raise PlayError("this data set has 3 features: points are added on 2-D sets only")
+        classes = self.recipe.classes or ()
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(classes):
+            raise PlayError(f"Class must be one of 0 to {len(classes) - 1}")
+        if len(self.X) >= MAX_POINTS:
+            raise PlayError(f"the data set holds {MAX_POINTS} points already")
+        point = []
+        for value, (low, high), axis in zip((x, y), self.ranges, self.recipe.features):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise PlayError(f"{axis} must be a number")
+            if not low <= float(value) <= high:
+                raise PlayError(f"{axis} must be between {low:.3g} and {high:.3g}")
+            point.append(float(value))
+        self.X.append(point)
+        self.y.append(label)
+        self.trainer = self._trainer()
+        self.message = f"added a point of class {classes[label]}"
+
+    def remove_point(self, index: object) -> None:
+        """Remove the data point at ``index``."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.X):
+            raise PlayError(f"no point number {str(index)[:20]}")
+        if len(self.X) == 1:
+            raise PlayError("the last point stays: a data set needs at least one")
+        del self.X[index]
+        del self.y[index]
+        self.trainer = self._trainer()
+        self.message = "removed a point"
+
+    def snapshot(self, network_svg: str) -> dict[str, Any]:
+        """What the page shows, as JSON-ready data."""
+        recipe = self.recipe
+        result: dict[str, Any] = {
+            "dataset": self.name,
+            "about": recipe.about,
+            "settings": {
+                "hidden": ", ".join(map(str, self.hidden)),
+                "activation": self.activation,
+                "optimizer": self.optimizer_name,
+                "lr": self.lr,
+            },
+            "model": repr(self.model),
+            "parameters": len(self.model.parameters()),
+            "features": list(recipe.features),
+            "classes": list(recipe.classes) if recipe.classes else None,
+            "epoch": len(self.loss),
+            "loss": [_number(v) for v in self.loss],
+            "accuracy": self.accuracy,
+            "epoch_seconds": self.seconds[-1] if self.seconds else None,
+            "message": self.message,
+            "network_svg": network_svg,
+            "plot": None,
+        }
+        if self.plottable:
+            result["plot"] = {
+                "points": [[p[0], p[1], label] for p, label in zip(self.X, self.y)],
+                "ranges": self.ranges,
+                "grid": GRID,
+                "cells": self.cells,
+                "strengths": self.strengths,
+            }
+        else:
+            result["predictions"] = [
+                {"target": target, "output": _number(out)}
+                for target, out in zip(self.y, self._outputs())
+            ]
+        return result
+
+    def _outputs(self) -> list[float]:
+        return [self.model.outputs(row)[0].data for row in self._inputs(self.X)]
+
+
+def _confidence(scores: Sequence[float]) -> float:
+    """How sure the model is at a grid point, from 0 (undecided) to 1.
+
+    One score: its size, capped at 1 (the max-margin loss is satisfied at 1). Several: the
+    softmax probability of the chosen class, rescaled so that a uniform guess is 0.
+    """
+    if len(scores) == 1:
+        return min(1.0, abs(scores[0])) if math.isfinite(scores[0]) else 0.0
+    top = max(scores)
+    if not math.isfinite(top):
+        return 0.0
+    probability = 1.0 / sum(math.exp(s - top) for s in scores)
+    floor = 1.0 / len(scores)
+    return (probability - floor) / (1.0 - floor)
+
+
+def _budget(seconds: object) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise PlayError("seconds must be a number")
+    if not 0.0 < float(seconds) <= MAX_SECONDS:
+        raise PlayError(f"seconds must be above 0 and at most {MAX_SECONDS}")
+    return float(seconds)

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from autograd import GraphExecutor, explain
+from nn.play.expression import (
+    MAX_FORMULA_LENGTH,
+    MAX_LEAVES,
+    MAX_NODES,
+    ExpressionState,
+    PlayError,
+    neuron_state,
+)
+
+
+def grads(state: ExpressionState) -> dict[str, float]:
+    return {name: leaf.grad for name, leaf in state.leaves.items()}
+
+
+def test_expression_state_builds_the_lecture_expression_and_backward_gives_its_grads() -> None:
+    state = ExpressionState.from_formula("(a*b + c) * f", {"a": 2, "b": -3, "c": 10, "f": -2})
+    assert state.root.data == -8.0
+    assert state.root.label == "out"
+    state.backward()
+    assert grads(state) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+    state.backward()  # pressed twice: the page shows one pass, not two added up
+    assert grads(state) == {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0}
+    state.reset()
+    assert set(grads(state).values()) == {0.0}
+
+
+def test_expression_state_gives_new_names_a_value_and_keeps_the_given_ones() -> None:
+    state = ExpressionState.from_formula("x * y + z", {"x": 3.0, "unused": 1.0})
+    assert {name: leaf.data for name, leaf in state.leaves.items()} == {
+        "x": 3.0,
+        "y": 1.0,
+        "z": 1.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("x.__class__", "attribute access is not allowed at column 1"),
+        ("__import__('os')", "calling '__import__' is not allowed"),
+        ("x +", "invalid syntax"),
+        ("", "the expression is empty"),
+        ("log(x - 1)", "log is defined for x > 0"),
+        ("1 / (x - 1)", "division by zero"),
+        ("x" * (MAX_FORMULA_LENGTH + 1), f"at most {MAX_FORMULA_LENGTH}"),
+        (" + ".join(f"v{i}" for i in range(MAX_LEAVES + 1)), f"at most {MAX_LEAVES}"),
+        ("+".join(["x*x"] * 70), f"at most {MAX_NODES}"),
+        ("-" * 250 + "x", f"the playground draws at most {MAX_NODES}"),
+    ],
+)
+def test_expression_state_refuses_bad_formulas_with_one_line(formula: str, message: str) -> None:
+    with pytest.raises(PlayError) as caught:
+        ExpressionState.from_formula(formula, {})
+    text = str(caught.value)
+    assert message in text
+    assert "\n" not in text
+
+
+@pytest.mark.parametrize("formula", [None, 3, ["x"], {"x": 1}])
+def test_expression_state_refuses_a_formula_that_is_not_text(formula: object) -> None:
+    with pytest.raises(PlayError, match="Formula must be text"):
+        ExpressionState.from_formula(formula, {})
+
+
+@pytest.mark.parametrize(
+    "values", [[1, 2], "x=1", {"x": "1"}, {"x": math.nan}, {"x": True}, {"x": 1e400}]
+)
+def test_expression_state_refuses_bad_values(values: object) -> None:
+    with pytest.raises(PlayError):
+        ExpressionState.from_formula("x", values)
+
+
+def test_set_leaf_replays_the_graph_and_measures_the_nudge() -> None:
+    state = neuron_state("tanh")
+    state.backward()
+    grad = state.leaves["x1"].grad
+    assert grad == pytest.approx(-1.5)
+    state.set_leaf("x1", 2.0 + 1e-4)
+    nudge = state.nudges["x1"]
+    assert nudge == pytest.approx(-1.5, rel=1e-3)
+    # The drawing's numbers are replayed too: every inner node holds what a new graph would.
+    fresh = neuron_state("tanh", {"x1": 2.0 + 1e-4})
+    assert [n.data for n in state.order] == [n.data for n in fresh.order]
+    # The backward pass shown is redone at the new point.
+    fresh.backward()
+    assert grads(state) == grads(fresh)
+
+
+def test_set_leaf_outside_the_domain_restores_the_old_value() -> None:
+    state = ExpressionState.from_formula("log(x)", {"x": 2.0})
+    with pytest.raises(PlayError, match=r"x = -1 cannot be used: .*log"):
+        state.set_leaf("x", -1.0)
+    assert state.leaves["x"].data == 2.0
+    assert state.root.data == math.log(2.0)
+
+
+@pytest.mark.parametrize(("name", "value"), [("nope", 1.0), (3, 1.0), ("x", "1"), ("x", math.inf)])
+def test_set_leaf_refuses_unknown_names_and_bad_numbers(name: object, value: object) -> None:
+    state = ExpressionState.from_formula("x * 2", {"x": 1.0})
+    with pytest.raises(PlayError):
+        state.set_leaf(name, value)
+    assert state.root.data == 2.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(x=st.floats(-4, 4), w=st.floats(-4, 4), b=st.floats(-4, 4))
+def test_set_leaf_nudge_tends_to_the_gradient(x: float, w: float, b: float) -> None:
+    state = ExpressionState.from_formula("tanh(x*w + b)", {"x": x, "w": w, "b": b})
+    state.backward()
+    h = 1e-6
+    state.set_leaf("w", w + h)
+    exact = GraphExecutor().gradients(state.root)[state.leaves["w"]]
+    assert state.nudges["w"] == pytest.approx(exact, abs=1e-4)
+
+
+def test_neuron_state_is_the_lectures_neuron_with_either_activation() -> None:
+    tanh = neuron_state("tanh")
+    assert round(tanh.root.data, 4) == 0.7071
+    tanh.backward()
+    assert grads(tanh) == pytest.approx({"x1": -1.5, "x2": 0.5, "w1": 1.0, "w2": 0.0, "b": 0.5})
+    assert explain(tanh.root).splitlines()[1].strip().startswith("1. n.grad += o.grad")
+    relu = neuron_state("relu")
+    assert relu.root.data == pytest.approx(0.8813735870195432)
+    relu.backward()
+    assert grads(relu) == pytest.approx({"x1": -3.0, "x2": 1.0, "w1": 2.0, "w2": 0.0, "b": 1.0})
+    with pytest.raises(PlayError, match="activation must be one of tanh, relu"):
+        neuron_state("sigmoid")
+
+
+def test_snapshot_is_json_ready_and_names_what_the_page_shows() -> None:
+    state = ExpressionState.from_formula("exp(x)", {"x": 1.0})
+    snapshot = state.snapshot("<svg/>")
+    assert snapshot["output"] == {"name": "out", "data": math.e, "text": "2.718"}
+    assert snapshot["leaves"][0]["range"] == [-5.0, 5.0]
+    assert snapshot["step"] is None
+    assert snapshot["svg"] == "<svg/>"
+    big = ExpressionState.from_formula("x", {"x": 40.0}).snapshot("")
+    assert big["leaves"][0]["range"] == [-41.0, 41.0]

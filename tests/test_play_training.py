@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from nn import Trainer
+from nn._checks import predicted_class
+from nn.play.expression import PlayError
+from nn.play.training import DATASETS, GRID, MAX_POINTS, TrainState
+
+
+def test_train_state_learns_moons_and_the_regions_follow_the_model() -> None:
+    state = TrainState("moons")
+    before = list(state.cells)
+    state.run(epochs=30)
+    assert len(state.loss) == 30
+    assert state.loss[-1] < state.loss[0]
+    assert state.accuracy[-1] > state.accuracy[0]
+    assert state.accuracy[-1] >= 0.85
+    assert state.cells != before
+    # Each cell is the class the model predicts at the cell's centre, computed eagerly.
+    (x_low, x_high), (y_low, y_high) = state.ranges
+    for i, j in [(0, 0), (GRID - 1, GRID - 1), (5, 17), (12, 3)]:
+        x = x_low + (x_high - x_low) * (i + 0.5) / GRID
+        y = y_low + (y_high - y_low) * (j + 0.5) / GRID
+        scores = [v.data for v in state.model.outputs([x, y])]
+        assert state.cells[j * GRID + i] == predicted_class(scores)
+
+
+def test_train_state_trains_as_the_trainer_does() -> None:
+    state = TrainState("xor")
+    state.run(epochs=5)
+    reference = TrainState("xor")
+    trainer = Trainer(reference.model, reference.optimizer, "max_margin", progress=False)
+    history = trainer.fit(reference.X, reference.y, 5)
+    assert state.loss == history.loss
+    assert [p.data for p in state.model.parameters()] == [
+        p.data for p in reference.model.parameters()
+    ]
+
+
+def test_train_state_iris_is_standardised_three_classes_and_tiny_has_no_plot() -> None:
+    iris = TrainState("iris")
+    assert iris.model.nouts[-1] == 3
+    iris.run(epochs=10)
+    assert set(iris.cells) <= {0, 1, 2}
+    tiny = TrainState("tiny", hidden="4,4", lr=0.05)
+    tiny.run(epochs=20)
+    snapshot = tiny.snapshot("")
+    assert snapshot["plot"] is None
+    assert [row["target"] for row in snapshot["predictions"]] == [1.0, -1.0, -1.0, 1.0]
+    assert snapshot["accuracy"] == []
+    json.dumps(snapshot, allow_nan=False)
+    with pytest.raises(PlayError, match="2-D sets only"):
+        tiny.add_point(0.0, 0.0, 0)
+
+
+def test_train_state_adds_and_removes_points_and_trains_on_them() -> None:
+    state = TrainState("xor")
+    state.add_point(0.5, 0.5, 1)
+    assert state.X[-1] == [0.5, 0.5]
+    assert state.y[-1] == 1
+    state.run(epochs=2)
+    assert len(state.loss) == 2
+    state.remove_point(0)
+    assert len(state.X) == 4
+    snapshot = state.snapshot("")
+    assert snapshot["plot"]["points"][-1] == [0.5, 0.5, 1]
+    json.dumps(snapshot, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "label", "message"),
+    [
+        (0.5, 0.5, 2, "Class must be one of 0 to 1"),
+        (0.5, 0.5, True, "Class"),
+        ("0.5", 0.5, 0, "x1 must be a number"),
+        (1e9, 0.5, 0, "x1 must be between"),
+        (0.5, float("nan"), 0, "x2 must be between"),
+    ],
+)
+def test_train_state_refuses_bad_points(x: object, y: object, label: object, message: str) -> None:
+    state = TrainState("xor")
+    with pytest.raises(PlayError, match=message):
+        state.add_point(x, y, label)
+    assert len(state.X) == 4
+
+
+def test_train_state_caps_points_and_keeps_one() -> None:
+    state = TrainState("xor")
+    while len(state.X) < MAX_POINTS:
+        state.add_point(0.5, 0.5, 0)
+    with pytest.raises(PlayError, match=f"{MAX_POINTS} points already"):
+        state.add_point(0.5, 0.5, 0)
+    for index in ["0", -1, MAX_POINTS, None]:
+        with pytest.raises(PlayError, match="no point number"):
+            state.remove_point(index)
+    small = TrainState("xor")
+    for _ in range(3):
+        small.remove_point(0)
+    with pytest.raises(PlayError, match="the last point stays"):
+        small.remove_point(0)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"dataset": "mnist"}, "Data set must be one of moons, xor, tiny, iris"),
+        ({"hidden": "16, x"}, "must be a whole number from 1 to 32"),
+        ({"hidden": "64"}, "from 1 to 32"),
+        ({"hidden": "1,1,1,1"}, "at most 3 hidden layers"),
+        ({"hidden": 16}, "Hidden layers must be sizes"),
+        ({"activation": "gelu"}, "Activation must be one of"),
+        ({"optimizer": "lbfgs"}, "Optimiser must be one of sgd, momentum, adam"),
+        ({"lr": 0}, "Learning rate must be above 0"),
+        ({"lr": "1"}, "Learning rate must be a number"),
+    ],
+)
+def test_train_state_refuses_bad_settings(settings: dict[str, object], message: str) -> None:
+    with pytest.raises(PlayError, match=message):
+        TrainState(**settings)
+
+
+def test_train_state_no_hidden_layer_is_a_linear_model() -> None:
+    state = TrainState("moons", hidden="")
+    assert state.model.nouts == [1]
+
+
+def test_train_state_run_checks_its_budget_and_reports_divergence() -> None:
+    state = TrainState("xor")
+    for seconds, epochs in [(0, None), (5, None), ("1", None), (0.1, 0), (0.1, 10_000), (0.1, 1.5)]:
+        with pytest.raises(PlayError):
+            state.run(seconds, epochs)
+    state.run(0.01)
+    assert len(state.loss) >= 1
+    broken = TrainState("moons")
+    broken.model.parameters()[0].data = math.inf  # as a learning rate far too high ends
+    broken.run(epochs=1)
+    assert broken.message == "the loss is nan: lower the learning rate and press Reset"
+    snapshot = broken.snapshot("")
+    assert snapshot["loss"] == ["nan"]
+    json.dumps(snapshot, allow_nan=False)
+
+
+def test_datasets_all_start_and_take_one_epoch() -> None:
+    for name in DATASETS:
+        state = TrainState(name)
+        state.run(epochs=1)
+        assert state.snapshot("")["epoch"] == 1
