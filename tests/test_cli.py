@@ -62,7 +62,7 @@ def opgrad(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_cli_module_runs_and_lists_the_commands(tmp_path: Path) -> None:
     result = opgrad("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for command in ("train", "predict", "graph", "explain", "check", "demo"):
+    for command in ("train", "predict", "graph", "explain", "check", "demo", "play"):
         assert command in result.stdout
     version = opgrad("--version", cwd=tmp_path)
     assert re.fullmatch(r"opgrad \d+\.\d+\.\d+\S*\n", version.stdout)

@@ -1,13 +1,14 @@
-"""The ``opgrad`` command line: train, predict, graph, explain, check and demo.
+"""The ``opgrad`` command line: train, predict, graph, explain, check, demo and play.
 
 ``opgrad COMMAND --help`` describes each command. Exit status: 0 on success, 1 when the work
 failed (an operation failed its check, Graphviz or matplotlib is missing), 2 for a usage error
 (a bad option, expression, file or module), reported on one line ``opgrad: error: ...``.
 
 One module per thing a user does: ``train`` (its data sets and default recipes in
-``recipes``), ``predict``, ``formula`` (``graph`` and ``explain``), ``check`` and ``demo``;
-``app`` is the entry point (``main`` and the list of commands) and ``common`` what the commands
-share (``CommandError``, the parser class, argument types, path checks).
+``recipes``), ``predict``, ``formula`` (``graph`` and ``explain``), ``check``, ``demo`` and
+``play`` (serves :mod:`nn.play`); ``app`` is the entry point (``main`` and the list of
+commands) and ``common`` what the commands share (``CommandError``, the parser class, argument
+types, path checks).
 
 To add a command ``opgrad NAME``: write ``nn/cli/NAME.py`` with a ``register(commands)`` that
 calls ``commands.add_parser("NAME", ...)``, adds the options and sets ``run=`` (a function that

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from nn.cli import check, demo, formula, predict, train
+from nn.cli import check, demo, formula, play, predict, train
 from nn.cli.common import PROG, CommandError, Parser, Subcommands
 
 __all__ = ["COMMANDS", "main"]
@@ -17,6 +17,7 @@ COMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     formula.register,
     check.register,
     demo.register,
+    play.register,
 )
 """Each command module's ``register``, in the order ``opgrad --help`` lists the commands."""
 

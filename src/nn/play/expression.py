@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
+
+RankDir = Literal["LR", "TB"]
 
 from autograd import ExpressionError, GraphExecutor, Plan, Value, parse_expression, to_dot
 
@@ -46,6 +48,7 @@ _NEURON_VALUES = (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0), ("b", 6.8
 NEURON_ACTIVATIONS = ("tanh", "relu")
 
 _SLIDER_HALF_WIDTH = 5.0
+_LEFT_TO_RIGHT_DEPTH = 3  # the most operations on a path for a left-to-right drawing
 
 
 class PlayError(ValueError):
@@ -290,8 +293,16 @@ class ExpressionState:
         }
 
     def dot(self) -> str:
-        """The DOT source of the drawing: every node, numbered as the explain lines name them."""
-        return to_dot(self.root, max_nodes=MAX_NODES, show_order=True)
+        """The DOT source of the drawing: every node, numbered as the explain lines name them.
+
+        A shallow graph is drawn left to right, as in the lecture; a deeper one top to bottom,
+        which keeps its boxes readable in the page's width.
+        """
+        depth: dict[Value, int] = {}
+        for node in self.order:
+            depth[node] = 1 + max((depth[p] for p in node.parents), default=-1)
+        rankdir: RankDir = "LR" if depth[self.root] <= _LEFT_TO_RIGHT_DEPTH else "TB"
+        return to_dot(self.root, max_nodes=MAX_NODES, show_order=True, rankdir=rankdir)
 
 
 def _leaf_values(values: object) -> dict[str, float]:

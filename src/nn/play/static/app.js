@@ -21,22 +21,24 @@ async function call(path, body) {
   return data;
 }
 
-// Runs one request at a time per view; while one is out, only the latest waiting one is kept,
-// so a dragged slider sends its newest position rather than a backlog.
+// Runs one request at a time per view, in order. A job with a key replaces a waiting job of
+// the same key: a dragged slider sends its newest position rather than a backlog, while every
+// click of a button is sent.
 function serial() {
   let running = false;
-  let waiting = null;
+  const waiting = [];
   async function pump() {
     running = true;
-    while (waiting) {
-      const job = waiting;
-      waiting = null;
+    while (waiting.length > 0) {
+      const { job } = waiting.shift();
       await job();
     }
     running = false;
   }
-  return (job) => {
-    waiting = job;
+  return (job, key = null) => {
+    const last = waiting[waiting.length - 1];
+    if (key !== null && last && last.key === key) last.job = job;
+    else waiting.push({ job, key });
     if (!running) pump();
   };
 }
@@ -162,18 +164,18 @@ function graphView(section) {
     return row;
   }
 
-  function run(body) {
+  function run(body, key = null) {
     queue(async () => {
       try {
         show(await call("/api/expression", { view, ...body }));
       } catch (failure) {
         error.textContent = failure.message;
       }
-    });
+    }, key);
   }
 
   function set(name, value) {
-    run({ action: "set", name, value });
+    run({ action: "set", name, value }, `set ${name}`);
   }
 
   function forward() {
@@ -298,12 +300,13 @@ function trainView(section) {
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < n; i++) {
         const k = j * n + i;
-        const left = sx(x0 + ((x1 - x0) * i) / n);
-        const right = sx(x0 + ((x1 - x0) * (i + 1)) / n);
-        const top = sy(y0 + ((y1 - y0) * (j + 1)) / n);
-        const bottom = sy(y0 + ((y1 - y0) * j) / n);
+        // Whole pixels, so that neighbouring cells meet without a seam or an overlap.
+        const left = Math.round(sx(x0 + ((x1 - x0) * i) / n));
+        const right = Math.round(sx(x0 + ((x1 - x0) * (i + 1)) / n));
+        const top = Math.round(sy(y0 + ((y1 - y0) * (j + 1)) / n));
+        const bottom = Math.round(sy(y0 + ((y1 - y0) * j) / n));
         cells.append(svgElement("rect", {
-          x: left, y: top, width: right - left + 0.5, height: bottom - top + 0.5,
+          x: left, y: top, width: right - left, height: bottom - top,
           fill: COLOURS[plotData.cells[k]], "fill-opacity": 0.12 + 0.38 * plotData.strengths[k],
         }));
       }
@@ -329,6 +332,14 @@ function trainView(section) {
     });
     yLabel.textContent = data.features[1];
     box.append(yLabel);
+    let x = MARGIN;
+    data.classes.forEach((name, k) => {
+      box.append(svgElement("circle", { cx: x + 5, cy: 18, r: 5, fill: COLOURS[k], class: "key" }));
+      const key = svgElement("text", { x: x + 14, y: 22 });
+      key.textContent = name;
+      box.append(key);
+      x += 24 + 7 * name.length;
+    });
     plotData.points.forEach(([x, y, label], index) => {
       const point = svgElement("circle", {
         cx: sx(x), cy: sy(y), r: 5, fill: COLOURS[label], class: "point", "data-index": index,
