@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help test quick lint typecheck demo bench docs system-deps clean
+.PHONY: help test quick lint typecheck demo bench docs system-deps browser-deps clean
 
 help:
 	@echo "make test    lint, type-check, build the docs and run the whole test suite (what CI runs)"
@@ -32,6 +32,19 @@ system-deps:
 	    echo "Graphviz's dot is missing: install it (apt-get install graphviz, brew install graphviz)"; \
 	    [ -z "$$CI" ] || exit 1; }; }
 
+# Debian's chromium, the browser the playground's tests drive through Playwright (whose own
+# browser downloads are never used): installed for the tests only, as dot is above.
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium (for the playground's browser tests) with apt-get"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || echo "warning: could not install chromium with apt-get"; \
+	  fi; \
+	  [ -x /usr/bin/chromium ] || { \
+	    echo "Debian's chromium is missing: the browser tests skip without it (apt-get install chromium)"; \
+	    [ -z "$$CI" ] || exit 1; }; }
+
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/ruff format --no-cache --check .
@@ -39,7 +52,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) system-deps lint typecheck docs
+test: $(STAMP) system-deps browser-deps lint typecheck docs
 	$(BIN)/python -m pytest -n 2 --durations=10
 
 quick: $(STAMP)

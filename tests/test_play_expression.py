@@ -145,3 +145,48 @@ def test_snapshot_is_json_ready_and_names_what_the_page_shows() -> None:
     assert snapshot["svg"] == "<svg/>"
     big = ExpressionState.from_formula("x", {"x": 40.0}).snapshot("")
     assert big["leaves"][0]["range"] == [-41.0, 41.0]
+
+
+def test_steps_follow_explain_and_end_with_backwards_numbers() -> None:
+    state = neuron_state("tanh")
+    lines = [line.split(". ", 1)[1] for line in explain(state.root).splitlines()[1:]]
+    shown: list[str] = []
+    while True:
+        state.step()
+        snapshot = state.snapshot("")
+        if snapshot["done"] and state.message:
+            break
+        step = snapshot["step"]
+        shown += step["lines"]
+        index = state.order.index(state.steps[-1].node)
+        assert step["focus"] == [f"v{index}", f"v{index}_op"]
+        assert step["total"] == 5
+    assert shown == lines
+    assert state.message == "every node has passed its gradient back: the pass is complete"
+    stepped = grads(state)
+    state.backward()
+    assert grads(state) == stepped
+
+
+def test_step_back_undoes_exactly_and_a_slider_ends_the_stepping() -> None:
+    state = neuron_state("tanh")
+    state.step_back()
+    assert state.message == "no step to undo"
+    state.step()
+    state.step()
+    before = [node.grad for node in state.order]
+    state.step()
+    state.step_back()
+    assert [node.grad for node in state.order] == before
+    assert state.snapshot("")["step"]["number"] == 2
+    state.set_leaf("x1", 1.0)
+    assert state.stepper is None
+    assert all(node.grad == 0.0 for node in state.order)
+    leaf = ExpressionState.from_formula("x", {"x": 2.0})
+    leaf.step()
+    assert leaf.message == "the graph is a single leaf: there is nothing to pass back"
+
+
+def test_dot_draws_shallow_graphs_left_to_right_and_deep_ones_top_down() -> None:
+    assert 'rankdir="LR"' in ExpressionState.from_formula("(a*b + c) * f", {}).dot()
+    assert 'rankdir="TB"' in neuron_state("tanh").dot()

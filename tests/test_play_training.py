@@ -48,7 +48,7 @@ def test_train_state_iris_is_standardised_three_classes_and_tiny_has_no_plot() -
     assert set(iris.cells) <= {0, 1, 2}
     tiny = TrainState("tiny", hidden="4,4", lr=0.05)
     tiny.run(epochs=20)
-    snapshot = tiny.snapshot("")
+    snapshot = tiny.snapshot()
     assert snapshot["plot"] is None
     assert [row["target"] for row in snapshot["predictions"]] == [1.0, -1.0, -1.0, 1.0]
     assert snapshot["accuracy"] == []
@@ -66,7 +66,7 @@ def test_train_state_adds_and_removes_points_and_trains_on_them() -> None:
     assert len(state.loss) == 2
     state.remove_point(0)
     assert len(state.X) == 4
-    snapshot = state.snapshot("")
+    snapshot = state.snapshot()
     assert snapshot["plot"]["points"][-1] == [0.5, 0.5, 1]
     json.dumps(snapshot, allow_nan=False)
 
@@ -139,7 +139,7 @@ def test_train_state_run_checks_its_budget_and_reports_divergence() -> None:
     broken.model.parameters()[0].data = math.inf  # as a learning rate far too high ends
     broken.run(epochs=1)
     assert broken.message == "the loss is nan: lower the learning rate and press Reset"
-    snapshot = broken.snapshot("")
+    snapshot = broken.snapshot()
     assert snapshot["loss"] == ["nan"]
     json.dumps(snapshot, allow_nan=False)
 
@@ -148,4 +148,4 @@ def test_datasets_all_start_and_take_one_epoch() -> None:
     for name in DATASETS:
         state = TrainState(name)
         state.run(epochs=1)
-        assert state.snapshot("")["epoch"] == 1
+        assert state.snapshot()["epoch"] == 1

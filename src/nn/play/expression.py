@@ -13,9 +13,16 @@ import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
-RankDir = Literal["LR", "TB"]
-
-from autograd import ExpressionError, GraphExecutor, Plan, Value, parse_expression, to_dot
+from autograd import (
+    BackwardStepper,
+    CompiledGraph,
+    ExpressionError,
+    GraphExecutor,
+    NodeStep,
+    Value,
+    parse_expression,
+    to_dot,
+)
 
 __all__ = [
     "DEFAULT_FORMULA",
@@ -46,6 +53,8 @@ _NEW_LEAF_VALUE = 1.0  # the value of a name the page has no value for yet
 # The lecture's neuron: with these numbers n = 0.8814 and tanh(n) = 1/sqrt(2).
 _NEURON_VALUES = (("x1", 2.0), ("x2", 0.0), ("w1", -3.0), ("w2", 1.0), ("b", 6.8813735870195432))
 NEURON_ACTIVATIONS = ("tanh", "relu")
+
+RankDir = Literal["LR", "TB"]
 
 _SLIDER_HALF_WIDTH = 5.0
 _LEFT_TO_RIGHT_DEPTH = 3  # the most operations on a path for a left-to-right drawing
@@ -118,9 +127,9 @@ class ExpressionState:
                 f"the formula makes {len(self.order)} nodes; the playground draws at most "
                 f"{MAX_NODES}"
             )
-        self.plan: Plan = executor.compile(root)
-        self.steps: list[Any] = []  # the stepper's records, in the order applied
-        self.stepper: Any = None
+        self.plan: CompiledGraph = executor.compile(root)
+        self.steps: list[NodeStep] = []  # the stepper's records, in the order applied
+        self.stepper: BackwardStepper | None = None
         self.backward_done = False
         self.nudges: dict[str, float] = {}
         self.message = ""
@@ -182,7 +191,7 @@ class ExpressionState:
             executor = GraphExecutor()
             executor.zero_grad(self.root)
             self.backward_done = False
-            self.stepper = executor.stepper(self.root)  # type: ignore[attr-defined]
+            self.stepper = executor.stepper(self.root)
         if self.stepper.done:
             self.message = "every node has passed its gradient back: the pass is complete"
             return
@@ -252,9 +261,10 @@ class ExpressionState:
         node = record.node
         parents = [edge.parent for edge in record.edges]
         focus = index[node]
+        assert self.stepper is not None  # steps are only kept while stepping
         return {
-            "number": len(self.steps),
-            "total": sum(1 for n in self.order if n.op is not None),
+            "number": record.number,
+            "total": self.stepper.total,
             "lines": list(record.lines),
             "focus": [f"v{focus}", f"v{focus}_op"],
             "inputs": sorted({f"v{index[p]}" for p in parents}),

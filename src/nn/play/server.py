@@ -140,7 +140,7 @@ def _train(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         state.remove_point(body.get("index"))
     elif action not in ("setup", "state"):
         raise PlayError(f"unknown action {str(action)[:30]!r}")
-    return state.snapshot("")
+    return state.snapshot()
 
 
 _ROUTES: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any]]] = {

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from autograd import GraphExecutor, Plan, Value
+from autograd import CompiledGraph, GraphExecutor, Value
 from nn._checks import predicted_class
 from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
 from nn.module import ACTIVATIONS, MLP
@@ -240,7 +240,7 @@ class TrainState:
     def _inputs(self, rows: list[list[float]]) -> list[list[float]]:
         return self.standardizer.transform(rows) if self.standardizer is not None else rows
 
-    def _grid(self) -> tuple[list[list[Value]], list[list[Value]], Plan]:
+    def _grid(self) -> tuple[list[list[Value]], list[list[Value]], CompiledGraph]:
         """One row of grid points through the model, compiled; each row of the grid replays it.
 
         Returns the row's input leaves, its outputs and the plan of their sum. Replaying one
@@ -339,7 +339,7 @@ class TrainState:
         self.trainer = self._trainer()
         self.message = "removed a point"
 
-    def snapshot(self, network_svg: str) -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
         """What the page shows, as JSON-ready data."""
         recipe = self.recipe
         result: dict[str, Any] = {
@@ -360,7 +360,6 @@ class TrainState:
             "accuracy": self.accuracy,
             "epoch_seconds": self.seconds[-1] if self.seconds else None,
             "message": self.message,
-            "network_svg": network_svg,
             "plot": None,
         }
         if self.plottable:

@@ -108,7 +108,11 @@ function graphView(section) {
     const lines = q(".step-lines");
     if (step) {
       title.textContent = `Step ${step.number} of ${step.total}` + (data.done ? " (complete)" : "");
-      lines.textContent = step.lines.join("\n");
+      lines.replaceChildren(...step.lines.map((line) => {
+        const item = document.createElement("li");
+        item.textContent = line;
+        return item;
+      }));
       for (const [ids, name] of [[step.focus, "focus"], [step.inputs, "touched"], [step.edges, "active"]]) {
         for (const id of ids) {
           const group = svg && titled(svg, id);
@@ -117,7 +121,7 @@ function graphView(section) {
       }
     } else {
       title.textContent = "Step through the backward pass with Step";
-      lines.textContent = "";
+      lines.replaceChildren();
     }
     if (formula && document.activeElement !== formula) formula.value = data.text;
     showLeaves(data.leaves);
@@ -254,8 +258,6 @@ function trainView(section) {
       const classes = data.classes || [];
       $("point-class").replaceChildren(...classes.map((name, k) => new Option(name, k)));
     }
-    $("network").innerHTML = data.network_svg;
-    fit($("network").querySelector("svg"), $("network"));
     drawPlot(data);
     drawCurve($("loss-curve"), data.loss, null);
     drawCurve($("accuracy-curve"), data.accuracy, [0, 1]);
