@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import struct
+from collections.abc import Callable
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd import Value
 from nn import SGD, Adam, LinearDecay
+from nn.optim import Optimizer
+from strategies import small_floats
 
 
 def _param(data: float, grad: float) -> Value:
@@ -99,3 +106,32 @@ def test_linear_decay_rejects_bad_arguments() -> None:
     for step in ("a", 1.5, True, None):
         with pytest.raises(TypeError, match="LinearDecay: step must be an int"):
             LinearDecay(1.0, 0.1, 10)(step)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.3),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: Adam(ps, lr=0.05),
+    ],
+    ids=["sgd", "momentum", "adam"],
+)
+@given(st.lists(st.tuples(small_floats, small_floats), min_size=1, max_size=8))
+def test_step_arrays_updates_as_step_does_bit_for_bit(
+    make: Callable[[list[Value]], Optimizer], pairs: list[tuple[float, float]]
+) -> None:
+    np = pytest.importorskip("numpy")
+    params = [Value(x) for x, _ in pairs]
+    by_values, by_arrays = make(params), make([Value(x) for x, _ in pairs])
+    data = np.array([x for x, _ in pairs])
+    for k in range(3):
+        grads = [g * (k + 1) - 0.5 * x for x, g in pairs]
+        for p, g in zip(params, grads):
+            p.grad = g
+        by_values.step()
+        data = by_arrays.step_arrays(data, np.array(grads))
+        assert [struct.pack("<d", p.data) for p in params] == [
+            struct.pack("<d", x) for x in data.tolist()
+        ]
+    assert by_arrays.steps == by_values.steps == 3

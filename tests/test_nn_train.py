@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
 import random
@@ -366,14 +367,18 @@ def _train(task: str, optimizer: str, replay: bool, **kwargs: object) -> tuple[H
     return history, model
 
 
+BACKENDS = ["python", "numpy"] if importlib.util.find_spec("numpy") else ["python"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("batch_size", [None, 3], ids=["full batch", "batches of 3"])
 @pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
 @pytest.mark.parametrize("task", sorted(TASKS))
 def test_replay_trains_bit_for_bit_as_rebuilding_the_graph(
-    task: str, optimizer: str, batch_size: int | None
+    task: str, optimizer: str, batch_size: int | None, backend: str
 ) -> None:
     settings = {"l2": 1e-3, "schedule": LinearDecay(1.0, 0.5, 30), "batch_size": batch_size}
-    replayed, replayed_model = _train(task, optimizer, True, **settings)
+    replayed, replayed_model = _train(task, optimizer, True, backend=backend, **settings)
     rebuilt, rebuilt_model = _train(task, optimizer, False, **settings)
     assert _history_bits(replayed) == _history_bits(rebuilt)
     assert _bits([p.data for p in replayed_model.parameters()]) == _bits(
@@ -383,6 +388,59 @@ def test_replay_trains_bit_for_bit_as_rebuilding_the_graph(
         [p.grad for p in rebuilt_model.parameters()]
     )
     assert replayed.loss[-1] != replayed.loss[0]  # it trained: the numbers moved
+
+
+class _PlainSGD(SGD):
+    """SGD with its own step and no step_arrays: the trainer must step it through step()."""
+
+    def step(self) -> None:
+        for p in self.params:
+            p.data -= self.lr * p.grad
+        self.steps += 1
+
+
+@pytest.mark.skipif("numpy" not in BACKENDS, reason="numpy is not installed")
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam", "plain"])
+def test_numpy_replay_updates_with_arrays_and_shows_every_step_in_the_values(
+    optimizer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def make(m: MLP) -> Optimizer:
+        return (
+            _PlainSGD(m.parameters(), lr=0.2) if optimizer == "plain" else OPTIMIZERS[optimizer](m)
+        )
+
+    models = [MLP(2, [16, 1], activation="tanh", seed=4) for _ in range(2)]
+    X = [[0.1 * k, 0.05 * k - 1.0] for k in range(60)]  # wide enough for a numpy plan
+    y = [k % 2 for k in range(60)]
+    replayed = Trainer(models[0], make(models[0]), "bce", l2=1e-3, backend="numpy")
+    rebuilt = Trainer(models[1], make(models[1]), "bce", l2=1e-3, replay=False)
+    arrays = 0
+    step_arrays = nn.train._Replay.step_arrays
+
+    def counted(self: nn.train._Replay, model: Module, opt: Optimizer) -> bool:
+        nonlocal arrays
+        used = step_arrays(self, model, opt)
+        arrays += used
+        return used
+
+    monkeypatch.setattr(nn.train._Replay, "step_arrays", counted)
+    for _ in range(6):
+        ours, theirs = replayed.step(X, y), rebuilt.step(X, y)
+        assert _bits([ours.loss.data]) == _bits([theirs.loss.data])
+        for name in ("data", "grad"):  # after every step, as the optimiser left them
+            assert _bits([getattr(p, name) for p in models[0].parameters()]) == _bits(
+                [getattr(p, name) for p in models[1].parameters()]
+            )
+        assert [_bits([x.grad for x in row]) for row in ours.inputs] == [
+            _bits([x.grad for x in row]) for row in theirs.inputs
+        ]
+    assert arrays == (0 if optimizer == "plain" else 6)
+
+
+def test_trainer_refuses_an_unknown_backend() -> None:
+    model = MLP(2, [1], seed=0)
+    with pytest.raises(ValueError, match=r"Trainer: backend must be one of .*python.*got 'fast'"):
+        Trainer(model, SGD(model.parameters(), lr=0.1), backend="fast")
 
 
 def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:

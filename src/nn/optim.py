@@ -10,6 +10,7 @@ import abc
 import math
 import numbers
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -59,6 +60,24 @@ class Optimizer(abc.ABC):
     def step(self) -> None:
         """Update every parameter's ``data`` from its ``grad``."""
 
+    def step_arrays(self, data: Any, grads: Any) -> Any:
+        """The update of :meth:`step` on arrays: the parameters' new numbers, bit for bit.
+
+        For training loops that hold the parameters' numbers in numpy arrays (see
+        :class:`nn.Trainer`): ``data`` and ``grads`` give each parameter's ``data`` and
+        ``grad`` in the order of :attr:`params`; the optimiser's state (velocities, running
+        means, step count) advances as :meth:`step` advances it, and no Value is read or
+        written. An optimiser that does not define it is stepped through :meth:`step`.
+
+        Args:
+            data: The parameters' numbers (a numpy array, or any sequence).
+            grads: Their gradients, a numpy array of float64.
+
+        Returns:
+            The new numbers, a numpy array: what :meth:`step` would write into ``data``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no step_arrays")
+
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0.0 (backward adds into it)."""
         for p in self.params:
@@ -104,6 +123,18 @@ class SGD(Optimizer):
             else:
                 p.data -= lr * p.grad
         self.steps += 1
+
+    def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
+        # The loop of step() as array operations: the same float operations per parameter.
+        lr, mu = self.lr, self.momentum
+        if mu:
+            velocity = mu * _array(self.velocity) + grads
+            self.velocity = velocity.tolist()
+            new = data - lr * velocity
+        else:
+            new = data - lr * grads
+        self.steps += 1
+        return new
 
     def __repr__(self) -> str:
         return f"SGD({len(self.params)} parameters, lr={self.lr!r}, momentum={self.momentum!r})"
@@ -169,11 +200,34 @@ class Adam(Optimizer):
             p.data -= lr * (m[i] / correction1) / (math.sqrt(v[i] / correction2) + eps)
         self.steps = t
 
+    def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
+        # The loop of step() as array operations: the same float operations per parameter
+        # (numpy's sqrt is correctly rounded, as math.sqrt is).
+        import numpy as np
+
+        beta1, beta2 = self.betas
+        t = self.steps + 1
+        correction1 = 1.0 - beta1**t
+        correction2 = 1.0 - beta2**t
+        lr, eps = self.lr, self.eps
+        m = beta1 * _array(self.m) + (1.0 - beta1) * grads
+        v = beta2 * _array(self.v) + (1.0 - beta2) * grads * grads
+        self.m, self.v = m.tolist(), v.tolist()
+        self.steps = t
+        return data - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+
     def __repr__(self) -> str:
         return (
             f"Adam({len(self.params)} parameters, lr={self.lr!r}, betas={self.betas!r}, "
             f"eps={self.eps!r})"
         )
+
+
+def _array(numbers: list[float]) -> Any:
+    """A list of floats as a numpy array (numpy is imported only by the array steps)."""
+    import numpy as np
+
+    return np.array(numbers, dtype=np.float64)
 
 
 def _finite(instance: object, attribute: attrs.Attribute[float], value: float) -> None:

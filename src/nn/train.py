@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
 
 import attrs
 
-from autograd import GraphExecutor, Value
+from autograd import GraphExecutor, Value, backends
 from nn import _graphs
 from nn._checks import finite_float, positive_int
 from nn.datasets import check_features
@@ -288,8 +288,10 @@ class Trainer:
     gradients (``backward`` adds into ``grad``, so without this every step would also apply the
     previous steps' gradients), runs ``backward`` and lets the optimiser update the parameters.
 
-    With ``replay`` (the default) the graph is built and compiled into a
-    :class:`~autograd.Plan` once per batch size, and each later step of that size puts the
+    With ``replay`` (the default) the graph is built and compiled once per batch size, into
+    the fastest plan installed (``backend="auto"``: numpy's
+    :class:`~autograd.replay.vectorized.VectorPlan` for a graph wide enough, else the python
+    :class:`~autograd.Plan`), and each later step of that size puts the
     batch's numbers into the graph's input and target leaves and replays the plan: forward,
     backward, no new nodes. The graph's shape never depends on the numbers (see
     :func:`build_graph`), so every number -- losses, accuracies, gradients, parameters -- is
@@ -319,6 +321,12 @@ class Trainer:
             whenever tqdm is installed, False never.
         replay: Build and compile each batch size's graph once and replay it (True, the
             default), or build a new graph every step (False); the results are the same.
+        backend: The replay backend that compiles the graphs (see
+            :meth:`GraphExecutor.compile <autograd.GraphExecutor.compile>`): "auto" (the
+            default), "numpy" or "python"; the results are the same. With a numpy plan and
+            :class:`~nn.optim.SGD` or :class:`~nn.optim.Adam`, the update runs on arrays
+            (:meth:`~nn.optim.Optimizer.step_arrays`), and every parameter's ``data`` and
+            ``grad`` are written back after each step.
 
     Examples:
         >>> from nn import MLP, SGD, Trainer
@@ -342,6 +350,7 @@ class Trainer:
         verbose: bool | int = False,
         progress: bool | None = None,
         replay: bool = True,
+        backend: str = "auto",
     ) -> None:
         if not isinstance(model, Module):
             raise TypeError(f"Trainer: model must be a Module, got {type(model).__name__}")
@@ -362,6 +371,10 @@ class Trainer:
             raise TypeError(f"Trainer: seed must be an int, got {type(seed).__name__}: {seed!r}")
         if not isinstance(verbose, int) or verbose < 0:
             raise ValueError(f"Trainer: verbose must be a bool or an int >= 0, got {verbose!r}")
+        if backend not in backends():
+            raise ValueError(
+                f"Trainer: backend must be one of {', '.join(backends())}, got {backend!r}"
+            )
         self.model = model
         self.optimizer = optimizer
         self.loss: LossName = _check_loss(loss)
@@ -371,10 +384,11 @@ class Trainer:
         self.verbose = verbose
         self.progress = progress
         self.replay = bool(replay)
+        self.backend = backend
         self._rng = random.Random(seed)
         # Keyed by what the graph is made from, so that setting trainer.loss, .l2 or .model
         # afterwards makes a new graph rather than replaying a stale one.
-        self._replays: dict[tuple[int, LossName, float, Module], _Replay] = {}
+        self._replays: dict[tuple[int, LossName, float, Module, str], _Replay] = {}
 
     def build_graph(self, X: Inputs, y: Targets) -> Graph:
         """The batch's graph for this trainer's model, loss and L2 penalty (:func:`build_graph`)."""
@@ -396,6 +410,8 @@ class Trainer:
                 f"Trainer: the lr from schedule {_callable_name(self.schedule)} at step {k}",
             )
         graph, replay = self._graph(X, y)
+        if replay is not None and replay.step_arrays(self.model, self.optimizer):
+            return graph
         self.model.zero_grad()
         if replay is None:
             graph.loss.backward()  # a new graph: only the parameters held gradients
@@ -419,11 +435,11 @@ class Trainer:
         if not self.replay:
             return self.build_graph(X, y), None
         X, y = _check_data(X, y, "build_graph")
-        key = (len(X), self.loss, self.l2, self.model)
+        key = (len(X), self.loss, self.l2, self.model, self.backend)
         cached = self._replays.get(key)
         if cached is None:
             graph = self.build_graph(X, y)
-            self._replays[key] = cached = _Replay(graph)
+            self._replays[key] = cached = _Replay(graph, self.backend)
             return graph, cached
         if not _fill(cached.graph, X, y, self.loss):
             # Inputs of another length than the graph's: a model that takes any length.
@@ -529,11 +545,14 @@ class Trainer:
 class _Replay:
     """A batch size's graph compiled into a plan, and the nodes a step reads or zeroes."""
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, backend: str) -> None:
         self.graph = graph
-        self.plan = GraphExecutor().compile(graph.loss)
+        self.plan = GraphExecutor().compile(graph.loss, backend=backend)
         self.leaves = self.plan.leaves
         self.outputs = [v for row in graph.outputs for v in row]
+        # For step_arrays: the optimiser and model it last stepped, and where the optimiser's
+        # parameters are among the leaves (None: not all of them and the model's are leaves).
+        self._stepped: tuple[Optimizer, Module, list[int] | None] | None = None
 
     def forward(self) -> None:
         """Replay the forward pass from the leaves' data; write the loss and the outputs."""
@@ -551,6 +570,48 @@ class _Replay:
         for leaf in self.leaves:
             leaf.grad = 0.0
         self.plan.backward()
+
+    def step_arrays(self, model: Module, optimizer: Optimizer) -> bool:
+        """Backward and the optimiser's update with the numbers in arrays, if the plan can.
+
+        The same numbers as :meth:`backward` followed by ``optimizer.step()``, with the
+        parameters' numbers handed to the optimiser as one array rather than read and written
+        one Value at a time: the plan gives the leaves' gradients as an array
+        (``leaf_gradients``), each leaf's ``grad`` is set from it, and the optimiser's
+        :meth:`~nn.optim.Optimizer.step_arrays` computes the new ``data`` of every parameter,
+        written back at once. It needs a plan that gives arrays (numpy's), an optimiser whose
+        ``step`` has a ``step_arrays`` beside it, and every parameter of the optimiser and of
+        the model among the graph's leaves; otherwise it returns False and does nothing.
+        """
+        leaf_gradients = getattr(self.plan, "leaf_gradients", None)
+        if leaf_gradients is None or not _steps_arrays(type(optimizer)):
+            return False
+        stepped = self._stepped
+        if stepped is None or stepped[0] is not optimizer or stepped[1] is not model:
+            where = {leaf: i for i, leaf in enumerate(self.leaves)}
+            inside = all(p in where for p in model.parameters())
+            found = [where.get(p, -1) for p in optimizer.params]
+            usable = inside and min(found) >= 0
+            stepped = self._stepped = (optimizer, model, found if usable else None)
+        positions = stepped[2]
+        if positions is None:
+            return False
+        grads = leaf_gradients()
+        for leaf, g in zip(self.leaves, grads.tolist()):
+            leaf.grad = g  # 0.0 + g, since a leaf's gradient is never -0.0
+        params = optimizer.params
+        new = optimizer.step_arrays([p.data for p in params], grads[positions])
+        for p, x in zip(params, new.tolist()):
+            p.data = x
+        return True
+
+
+def _steps_arrays(kind: type[Optimizer]) -> bool:
+    """Whether the class that defines ``kind``'s ``step`` also defines its ``step_arrays``."""
+    for cls in kind.__mro__:
+        if "step" in cls.__dict__:
+            return "step_arrays" in cls.__dict__
+    return False
 
 
 def _callable_name(f: Callable[..., object]) -> str:
@@ -607,6 +668,7 @@ def fit(
     verbose: bool | int = False,
     progress: bool | None = None,
     replay: bool = True,
+    backend: str = "auto",
 ) -> History:
     """Train ``model`` in one call: ``Trainer(model, optimizer, loss, ...).fit(X, y, epochs)``.
 
@@ -631,5 +693,6 @@ def fit(
         verbose=verbose,
         progress=progress,
         replay=replay,
+        backend=backend,
     )
     return trainer.fit(X, y, epochs, test=test)
