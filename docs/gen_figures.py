@@ -24,7 +24,10 @@ from pathlib import Path
 
 from autograd import Value, animate_backward, render
 from autograd.views.examples import lecture_expression, lecture_neuron
+from nn import MLP
 from nn.cli import main as opgrad
+from nn.datasets import moons
+from nn.train import build_graph
 
 FIGURES = Path(__file__).resolve().parent / "figures"
 
@@ -84,6 +87,17 @@ def lecture_neuron_drawing() -> bytes:
     return _render(o)
 
 
+def network_summary() -> bytes:
+    """The visualisation page's summarised drawing: a small MLP's loss on 20 moons."""
+    X, y = moons(20)
+    model = MLP(2, [4, 4, 1], seed=0)
+    loss = build_graph(model, X, y, "max_margin", 1e-4).loss
+    loss.label = "loss"
+    loss.backward()
+    with tempfile.TemporaryDirectory() as where:
+        return render(loss, Path(where) / "graph.svg", view="summary").read_bytes()
+
+
 def lecture_neuron_animation() -> bytes:
     """The visualisation page's animation of the neuron's backward pass, as a GIF."""
     with tempfile.TemporaryDirectory() as where:
@@ -117,6 +131,7 @@ FIGURE_MAKERS: dict[str, Callable[[], bytes]] = {
     "tutorial-neuron.svg": tutorial_neuron,
     "neuron.svg": lecture_neuron_drawing,
     "neuron-backward.gif": lecture_neuron_animation,
+    "network-summary.svg": network_summary,
     "moons-boundary.png": moons_boundary,
     "moons-history.png": moons_history,
 }

@@ -171,8 +171,10 @@ def test_cli_explain_prints_the_lecture_neurons_chain_rule(
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == "Backward pass from out (tanh), seeded with out.grad = 1:"
-    assert "  3. b.grad += #8(+).grad * d(#8(+))/d(b) = 0.5 * 1 = 0.5 -> 0.5" in lines
-    assert "  8. x1.grad += #2(*).grad * d(#2(*))/d(x1) = 0.5 * -3 = -1.5 -> -1.5" in lines
+    assert (
+        "  3. b.grad += (x1*w1 + x2*w2 + b).grad * d(x1*w1 + x2*w2 + b)/d(b) = 0.5 * 1 = 0.5 -> 0.5"
+    ) in lines
+    assert "  8. x1.grad += (x1*w1).grad * d(x1*w1)/d(x1) = 0.5 * -3 = -1.5 -> -1.5" in lines
     assert len(lines) == 1 + 9
 
 

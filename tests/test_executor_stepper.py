@@ -84,8 +84,8 @@ def test_stepper_replays_the_lectures_manual_backward_calls() -> None:
     assert (round(v["x1"].grad, 4), round(v["w1"].grad, 4)) == (-1.5, 1.0)
     assert stepper.done
     assert str(last) == (
-        "x1.grad += x1*w1.grad * d(x1*w1)/d(x1) = 0.5 * -3 = -1.5 -> -1.5\n"
-        "w1.grad += x1*w1.grad * d(x1*w1)/d(w1) = 0.5 * 2 = 1 -> 1"
+        "x1.grad += (x1*w1).grad * d(x1*w1)/d(x1) = 0.5 * -3 = -1.5 -> -1.5\n"
+        "w1.grad += (x1*w1).grad * d(x1*w1)/d(w1) = 0.5 * 2 = 1 -> 1"
     )
 
 

@@ -30,11 +30,28 @@ def test_parse_expression_builds_the_lecture_neuron() -> None:
     assert grads == pytest.approx({"x1": -1.5, "w1": 1.0, "x2": 0.5, "w2": 0.0, "b": 0.5})
 
 
-def test_parse_expression_leaves_intermediate_nodes_unlabelled() -> None:
-    o, leaves = parse_expression("relu(x1 * w1) + 1", VALUES)
+def test_parse_expression_names_intermediate_nodes_by_their_piece_of_the_formula() -> None:
+    o, leaves = parse_expression("relu(x1  *\tw1) + (-x2) + 1 + +(w2 * 2)", VALUES)
     inner = [n for n in GraphExecutor().topological_order(o) if n not in leaves.values()]
-    assert [str(n.op) for n in inner if n.op is not None] == ["*", "relu", "+"]
-    assert all(n.label == "" for n in inner)
+    named = [(str(n.op), n.label) for n in inner if n.op is not None]
+    assert named == [
+        ("*", "x1 * w1"),
+        ("relu", "relu(x1 * w1)"),
+        ("neg", "-x2"),
+        ("+", "relu(x1 * w1) + (-x2)"),
+        ("+", "relu(x1 * w1) + (-x2) + 1"),
+        ("*", "w2 * 2"),
+        ("+", ""),  # the root: the caller names it
+    ]
+    assert [n.label for n in inner if n.op is None] == ["", ""]  # the constants 1 and 2
+
+
+def test_parse_expression_leaves_long_pieces_unnamed() -> None:
+    long = " + ".join(["x1 * w1"] * 6)
+    o, _ = parse_expression(f"tanh({long})", VALUES)
+    (inner,) = o.parents
+    assert inner.label == ""
+    assert inner.parents[1].label == "x1 * w1"
 
 
 def test_parse_expression_shares_a_repeated_name() -> None:

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
-import importlib.util
+import json
 import os
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -13,30 +12,16 @@ from autograd import (
     GraphExecutor,
     GraphvizNotFoundError,
     Value,
-    animate_backward,
+    draw_dot,
     render,
     to_dot,
 )
 from autograd.views.examples import lecture_neuron
-
-# CI installs Graphviz (make system-deps), so there a missing dot fails the tests instead of
-# skipping them; elsewhere they skip.
-HAVE_GRAPHVIZ = shutil.which("dot") is not None and importlib.util.find_spec("graphviz") is not None
-needs_graphviz = pytest.mark.skipif(
-    not HAVE_GRAPHVIZ and not os.environ.get("CI"),
-    reason="needs Graphviz's dot program and the graphviz package (make system-deps)",
-)
+from drawings import chain, needs_graphviz
 
 RECORD = re.compile(r'^  (v\d+) \[shape=record, label="(.*)"(?:, .*)?\];$', re.MULTILINE)
 OPERATION = re.compile(r'^  (v\d+)_op \[shape=ellipse, label="(.*?)"', re.MULTILINE)
 EDGE = re.compile(r"^  (\w+) -> (\w+)(?: \[.*\])?;$", re.MULTILINE)
-
-
-def chain(length: int) -> Value:
-    node = Value(0.5, label="start")
-    for _ in range(length):
-        node = node * 1.0
-    return node
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -189,6 +174,7 @@ def test_to_dot_does_not_need_graphviz(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"max_nodes": 2.5}, "max_nodes must be a positive int, got 2.5"),
         ({"max_nodes": True}, "max_nodes must be a positive int, got True"),
         ({"rankdir": "XY"}, "rankdir must be one of LR, RL, TB, BT, got 'XY'"),
+        ({"view": "tree"}, "view must be one of auto, full, summary, got 'tree'"),
     ],
 )
 def test_to_dot_refuses_bad_options(options: dict[str, object], message: str) -> None:
@@ -303,122 +289,63 @@ def test_repr_mimebundle_falls_back_to_text_without_dot(
     assert o._repr_mimebundle_() == {"text/plain": repr(o)}
 
 
-FRAME = re.compile(r'<div class="frame(?: current)?" id="frame-(\d+)">\n(<svg.*?</svg>)', re.DOTALL)
+def test_to_dot_summary_of_a_graph_without_neurons_says_to_draw_it_in_full() -> None:
+    with pytest.raises(ValueError, match="this graph has no such neuron; use view='full'"):
+        to_dot(lecture_neuron(), view="summary")
+    # "auto" draws a big graph without neurons in full, up to max_nodes.
+    assert len(RECORD.findall(to_dot(chain(300)))) == 200
 
 
 @needs_graphviz
-def test_animate_backward_html_has_a_frame_per_node_and_no_urls(tmp_path: Path) -> None:
+def test_draw_dot_is_a_digraph_of_to_dots_source_whose_nodes_match_the_graph() -> None:
+    graphviz = pytest.importorskip("graphviz")
     o = lecture_neuron()
-    nodes = GraphExecutor().topological_order(o)
-    for node in nodes:
-        node.grad = 7.0
-    path = animate_backward(o, tmp_path / "backward.html")
-    assert all(node.grad == 7.0 for node in nodes)
-
-    page = path.read_text()
-    frames = FRAME.findall(page)
-    assert [int(i) for i, _ in frames] == list(range(6))  # the seed, then each of 5 operations
-    assert page.count("<svg") == 6
-    assert 'max="5"' in page
-    assert "http:" not in page
-    assert "https:" not in page
-    assert "src=" not in page
-    assert "<?xml" not in page
-    assert "<!DOCTYPE svg" not in page
-    ids = re.findall(r'\bid="([^"]+)"', page)
-    assert len(ids) == len(set(ids))
-
-    first, last = frames[0][1], frames[-1][1]
-    assert first.count(">grad 0<") == 9
-    assert first.count(">grad 1<") == 1
-    assert "Backward pass from o: seed o.grad = 1" in first
-    for text in [">grad &#45;1.5<", ">grad 1<", ">grad 0<"]:
-        assert text in last
-    assert last.count(">grad 0.5<") == 6  # n, x1w1x2w2, b, x1w1, x2w2, x2
-    assert "w1.grad += x1w1.grad * d(x1w1)/d(w1) = 0.5 * 2 = 1 &#45;&gt; 1" in last
-    second = frames[1][1]
-    assert "1/5: o (tanh) passes its gradient back" in second
-    assert second.count(">grad 0.5<") == 1  # only n has its gradient after the first step
+    o.backward()
+    dot = draw_dot(o)
+    assert isinstance(dot, graphviz.Digraph)
+    assert dot.source == to_dot(o)
+    assert dot.format == "svg"
+    layout = json.loads(dot.pipe(format="json"))  # dot parses it and lays it out
+    order = GraphExecutor().topological_order(o)
+    drawn = {obj["name"] for obj in layout["objects"]}
+    boxes = {f"v{i}" for i in range(len(order))}
+    ovals = {f"v{i}_op" for i, node in enumerate(order) if node.op is not None}
+    assert drawn == boxes | ovals
+    assert len(layout["edges"]) == 14
+    assert draw_dot(o, format="png", rankdir="TB").source == to_dot(o, rankdir="TB")
 
 
 @needs_graphviz
-def test_animate_backward_gif_has_one_frame_per_step(tmp_path: Path) -> None:
-    image_module = pytest.importorskip("PIL.Image")
+def test_draw_dot_renders_and_displays_like_any_digraph(tmp_path: Path) -> None:
     o = lecture_neuron()
-    path = animate_backward(o, tmp_path / "backward.gif", seconds_per_frame=0.5)
-    with image_module.open(path) as gif:
-        assert gif.format == "GIF"
-        assert gif.n_frames == 6
-        assert gif.info["duration"] == 500
-        assert gif.width > 3 * gif.height
-    assert all(node.grad == 0.0 for node in GraphExecutor().topological_order(o))
+    written = Path(draw_dot(o).render(tmp_path / "o"))
+    assert written == tmp_path / "o.svg"
+    assert written.read_text().count('class="node"') == 15
+    assert "image/svg+xml" in draw_dot(o)._repr_mimebundle_()
+
+
+def test_draw_dot_without_the_graphviz_package_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    with pytest.raises(GraphvizNotFoundError, match=re.escape("pip install 'opgrad[viz]'")):
+        draw_dot(lecture_neuron())
+    with pytest.raises(ValueError, match="format must be 'svg' or 'png', got 'pdf'"):
+        draw_dot(lecture_neuron(), format="pdf")  # type: ignore[arg-type]
 
 
 @needs_graphviz
-def test_animate_backward_only_draws_frames_for_nodes_shown(tmp_path: Path) -> None:
-    root = chain(20) + Value(1.0, label="bias")
-    page = animate_backward(root, tmp_path / "big.html", max_nodes=4).read_text()
-    # Drawn: the root, the bias and the last two products; frames: the seed and 3 operations.
-    assert len(FRAME.findall(page)) == 4
-    assert "Backward pass complete" not in page
-
-
-@needs_graphviz
-def test_animate_backward_ends_with_gradients_that_arrive_from_nodes_not_drawn(
-    tmp_path: Path,
-) -> None:
-    x = Value(2.0, label="x")
-    deep = x
-    for _ in range(10):
-        deep = deep * 1.0
-    root = deep + x  # x gets 1 straight from the root, and 1 more at the end of the chain
-    page = animate_backward(root, tmp_path / "fan-out.html", max_nodes=3).read_text()
-    frames = [svg for _, svg in FRAME.findall(page)]
-    assert len(frames) == 4  # the seed, the root, the last product, and the finished pass
-    assert "Backward pass complete (some steps not drawn)" in frames[-1]
-    assert "Backward pass complete" not in frames[-2]
-    assert ">grad 2<" in frames[-1]
-    assert ">grad 2<" not in frames[-2]
-
-
-def test_animate_backward_gif_without_pillow_names_the_extra(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    if not HAVE_GRAPHVIZ and not os.environ.get("CI"):
-        pytest.skip("needs Graphviz to get as far as the GIF")
-    monkeypatch.setitem(sys.modules, "PIL", None)
-    with pytest.raises(ImportError, match=re.escape("pip install 'opgrad[plot]'")):
-        animate_backward(lecture_neuron(), tmp_path / "backward.gif")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_animate_backward_without_dot_says_how_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
-        animate_backward(lecture_neuron(), tmp_path / "backward.html")
-
-
 @pytest.mark.parametrize(
-    ("name", "options", "message"),
-    [
-        ("backward.svg", {}, "path must end in .html or .gif"),
-        ("backward.gif", {"seconds_per_frame": 0}, "seconds_per_frame must be positive"),
-        ("backward.html", {"max_nodes": -1}, "max_nodes must be a positive int"),
-    ],
+    ("label", "name"),
+    [("o", "o.svg"), ("", "graph.svg"), ("../loss/total", "loss_total.svg"), ("x*w", "x_w.svg")],
 )
-def test_animate_backward_refuses_bad_arguments(
-    tmp_path: Path, name: str, options: dict[str, object], message: str
+def test_render_without_a_path_names_the_file_after_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, label: str, name: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
-        animate_backward(lecture_neuron(), tmp_path / name, **options)  # type: ignore[arg-type]
-
-
-@needs_graphviz
-def test_animate_backward_caption_names_an_unlabelled_nodes_op_once(tmp_path: Path) -> None:
-    x = Value(3.0, label="x")
-    page = animate_backward(x * 2 + 1, tmp_path / "unlabelled.html").read_text()
-    assert "1/2: #4(+) passes its gradient back" in page
-    assert "2/2: #2(*) passes its gradient back" in page
-    assert "(+) (+)" not in page
+    monkeypatch.chdir(tmp_path)
+    o = lecture_neuron()
+    o.label = label
+    assert render(o) == Path(name)
+    assert (tmp_path / name).read_text().startswith("<?xml")
+    assert (tmp_path / name).with_suffix(".dot").exists()
+    assert render(o, format="png") == Path(name).with_suffix(".png")

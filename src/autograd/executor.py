@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
@@ -185,13 +186,23 @@ def _named_with_op(node: Value, name: str) -> str:
     return f"{name} ({node.op})" if node.label and node.op is not None else name
 
 
+_COMPOUND = re.compile(r"[\s+\-*/]")
+
+
+def _grad_of(name: str) -> str:
+    """``x.grad``, or ``(x1*w1).grad`` for a name that is a formula (not a made-up ``#8(+)``)."""
+    if name.startswith("#") or not _COMPOUND.search(name):
+        return f"{name}.grad"
+    return f"({name}).grad"
+
+
 def _step_line(step: BackwardStep, node: str, parent: str) -> str:
     """One chain-rule step in words, the nodes called ``node`` and ``parent``.
 
     ``parent.grad += node.grad * d(node)/d(parent) = upstream * local = contribution -> g``.
     """
     return (
-        f"{parent}.grad += {node}.grad * d({node})/d({parent}) = "
+        f"{_grad_of(parent)} += {_grad_of(node)} * d({node})/d({parent}) = "
         f"{_format_number(step.upstream)} * {_format_number(step.local_grad)} = "
         f"{_format_number(step.contribution)} -> {_format_number(step.parent_grad)}"
     )

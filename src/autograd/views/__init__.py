@@ -6,15 +6,10 @@ Jupyter's display of a Value is the one drawing the core calls, through the seam
 """
 
 from autograd.value import set_display
+from autograd.views.animation import animate_backward
 from autograd.views.explainer import ExplainedStep, explain, explain_steps
 from autograd.views.parse import ExpressionError, parse_assignments, parse_expression
-from autograd.views.viz import (
-    GraphvizNotFoundError,
-    _mimebundle,
-    animate_backward,
-    render,
-    to_dot,
-)
+from autograd.views.viz import GraphvizNotFoundError, _mimebundle, draw_dot, render, to_dot
 
 set_display(_mimebundle)
 
@@ -23,6 +18,7 @@ __all__ = [
     "ExpressionError",
     "GraphvizNotFoundError",
     "animate_backward",
+    "draw_dot",
     "explain",
     "explain_steps",
     "parse_assignments",

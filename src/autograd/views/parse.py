@@ -79,6 +79,7 @@ _OPERATOR_SYMBOLS: Mapping[type[ast.AST], str] = {
 }
 
 _NAMES_SHOWN = 8
+_LONGEST_NAME = 32
 
 
 class ExpressionError(ValueError):
@@ -232,9 +233,12 @@ def _build(
                 stack.append((node.args[0], False))
             continue
         try:
-            results.append(_combine(node, results))
+            result = _combine(node, results)
         except (ArithmeticError, ValueError) as error:
             raise _error(text, shift, node, str(error).splitlines()[0]) from error
+        if isinstance(result, Value) and not result.label and node is not tree.body:
+            result.label = _name(text, node)  # the root is the caller's to name
+        results.append(result)
     (root,) = results
     if isinstance(root, Value):
         return root, leaves
@@ -242,6 +246,16 @@ def _build(
         return Value(root), leaves  # the whole expression is one number, such as -3
     except (ArithmeticError, ValueError) as error:
         raise _error(text, shift, tree.body, str(error)) from error
+
+
+def _name(text: str, node: ast.expr) -> str:
+    """The piece of the formula a node computes, as its label: ``x1*w1``, ``tanh(n)``.
+
+    Blanks are squeezed to one space; a piece longer than :data:`_LONGEST_NAME` characters is
+    left unnamed (drawings and explanations then call it by its index and op, ``#7(+)``).
+    """
+    piece = " ".join((ast.get_source_segment(text, node) or "").split())
+    return piece if len(piece) <= _LONGEST_NAME else ""
 
 
 def _combine(node: ast.expr, results: list[Value | float]) -> Value | float:

@@ -1,39 +1,40 @@
-"""Drawings of a graph: DOT source, rendered images, Jupyter display and backprop animations.
+"""Drawings of a graph: DOT source, rendered images and Jupyter's display.
 
 :func:`to_dot` is plain string building and needs nothing beyond the standard library. Turning
 DOT into pictures needs the ``graphviz`` Python package (``pip install 'opgrad[viz]'``) and
-Graphviz's ``dot`` program (``apt-get install graphviz``, ``brew install graphviz``); GIF
-animations also need Pillow (``pip install 'opgrad[plot]'``). Those are imported only when a
-picture is made.
+Graphviz's ``dot`` program (``apt-get install graphviz``, ``brew install graphviz``), imported
+only when a picture is made. Animations of the backward pass are in
+:mod:`autograd.views.animation`, summaries of networks in :mod:`autograd.views.summary`.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import re
-import string
 from collections import deque
-from collections.abc import Callable, Collection, Container, Sequence
-from html import escape as html_escape
+from collections.abc import Callable, Collection, Container
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import attrs
 
-from autograd.executor import GraphExecutor, _format_number, _named_with_op, _node_names
+from autograd.executor import GraphExecutor, _format_number
 from autograd.files import write_atomic
 from autograd.value import Value
+from autograd.views.dot import _attributes, _escape_record, _escape_text, _header
+from autograd.views.summary import _summary_dot
 
-__all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "animate_backward", "render", "to_dot"]
+__all__ = ["DEFAULT_MAX_NODES", "GraphvizNotFoundError", "draw_dot", "render", "to_dot"]
 
 RankDir = Literal["LR", "RL", "TB", "BT"]
 ImageFormat = Literal["svg", "png"]
+View = Literal["auto", "full", "summary"]
 
 DEFAULT_MAX_NODES = 200
 """How many Values a drawing shows at most unless told otherwise."""
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
+_VIEWS = ("auto", "full", "summary")
 _IMAGE_FORMATS = ("svg", "png")
 _SVG = "image/svg+xml"
 
@@ -85,20 +86,24 @@ class _Selection:
         return len(self.order) - len(self.kept)
 
 
-def _check_options(max_nodes: int, rankdir: str) -> None:
+def _check_options(max_nodes: int, rankdir: str, view: str = "full") -> None:
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
     if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
+    if view not in _VIEWS:
+        raise ValueError(f"view must be one of {', '.join(_VIEWS)}, got {view!r}")
 
 
-def _select(root: Value, max_nodes: int) -> _Selection:
+def _select(root: Value, max_nodes: int, order: list[Value] | None = None) -> _Selection:
     """Keep the ``max_nodes`` nodes nearest the root: fewest steps away, breadth first.
 
     Every kept node other than the root then has a kept consumer on its shortest path to the
-    root, so the drawing stays one connected piece that ends in the root.
+    root, so the drawing stays one connected piece that ends in the root. ``order`` is the
+    graph's topological order, when the caller has it already.
     """
-    order = GraphExecutor().topological_order(root)
+    if order is None:
+        order = GraphExecutor().topological_order(root)
     index = {node: i for i, node in enumerate(order)}
     if len(order) <= max_nodes:
         return _Selection(order, index, order, frozenset(order), max_nodes)
@@ -115,26 +120,6 @@ def _select(root: Value, max_nodes: int) -> _Selection:
     return _Selection(order, index, kept, frozenset(seen), max_nodes)
 
 
-_RECORD_SPECIAL = re.compile(r'([\\{}|<>"])')
-_TEXT_SPECIAL = re.compile(r'([\\"])')
-
-
-def _escape_record(text: str) -> str:
-    r"""Escape a field of a DOT record label: ``\ { } | < > "`` are backslashed."""
-    text = _RECORD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r", " ").replace("\t", " ").replace("\n", r"\n")
-
-
-def _escape_text(text: str, newline: str = r"\n") -> str:
-    r"""Escape a plain DOT label: ``\`` and ``"`` are backslashed, newlines become ``newline``."""
-    text = _TEXT_SPECIAL.sub(r"\\\1", text)
-    return text.replace("\r", " ").replace("\t", " ").replace("\n", newline)
-
-
-def _attributes(**attributes: str) -> str:
-    return ", ".join(f'{key}="{value}"' for key, value in attributes.items())
-
-
 def _dot(
     selection: _Selection,
     *,
@@ -148,18 +133,13 @@ def _dot(
     """DOT source for the selected nodes, with each node's gradient taken from ``grad_of``."""
     index = selection.index
     kept_set = selection.kept_set
-    graph = {"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "12", "nodesep": "0.25"}
+    graph: dict[str, str] = {}
     if caption:
         # \l ends a line left-justified; the last line needs one too, or it is centred.
         graph.update(
             label=_escape_text(caption, newline=r"\l") + r"\l", labelloc="t", labeljust="l"
         )
-    lines = [
-        "digraph opgrad {",
-        f"  graph [{_attributes(**graph)}];",
-        f"  node [{_attributes(fontname='Helvetica', fontsize='11')}];",
-        f"  edge [{_attributes(arrowsize='0.6', color='#555555')}];",
-    ]
+    lines = _header(rankdir, **graph)
     # In a record, a top-level {...} turns the fields sideways: with left-to-right ranks they
     # would stack vertically, so the braces lay them out in a row again.
     sideways = rankdir in ("LR", "RL")
@@ -212,6 +192,7 @@ def to_dot(
     max_nodes: int = DEFAULT_MAX_NODES,
     show_order: bool = False,
     rankdir: RankDir = "LR",
+    view: View = "auto",
 ) -> str:
     r"""DOT source drawing the graph of ``root``: Values as record boxes, operations as ovals.
 
@@ -220,6 +201,13 @@ def to_dot(
     (``v<i>_op``), and edges run input -> operation -> result. Numbers are printed with four
     significant digits and no trailing zeros (``0.5``, ``-1.5``, ``6.881``, ``1e-08``). Labels
     are escaped for DOT's record syntax, so any label is drawn as written.
+
+    A graph built by ``nn`` modules can be drawn summarised instead (``view="summary"``): one
+    box per neuron, however many examples it was applied to, with its activation, weights,
+    bias and their gradients, grouped by layer, with edges where one neuron's output feeds
+    another; a box per input label (``x0``, ``y``) and one for the rest (the loss). Neurons are
+    found by their parameters' labels (``L0.N3.w1``, ``L0.N3.b``, or a lone neuron's ``w0``,
+    ``b``) and the sum ``b + w0*x0 + ...`` they start, as :class:`nn.Neuron` computes it.
 
     Pure string building: no Graphviz needed (see :func:`render` for pictures).
 
@@ -233,12 +221,16 @@ def to_dot(
             unlabelled nodes.
         rankdir: Graphviz's rank direction: ``"LR"`` (left to right, inputs on the left),
             ``"RL"``, ``"TB"`` or ``"BT"``.
+        view: ``"full"`` draws every Value (up to ``max_nodes``); ``"summary"`` the
+            summarised network; ``"auto"`` the summary when the graph has more than
+            ``max_nodes`` Values and neurons to summarise, else the full drawing.
 
     Returns:
         The DOT source of a ``digraph``, ending in a newline.
 
     Raises:
-        ValueError: ``max_nodes`` is not a positive int, or ``rankdir`` is unknown.
+        ValueError: ``max_nodes`` is not a positive int, ``rankdir`` or ``view`` is unknown,
+            or ``view="summary"`` for a graph with no neurons of ``nn``.
 
     Examples:
         >>> from autograd import Value
@@ -258,8 +250,19 @@ def to_dot(
           v2_op -> v2;
         }
     """
-    _check_options(max_nodes, rankdir)
-    selection = _select(root, max_nodes)
+    _check_options(max_nodes, rankdir, view)
+    order = GraphExecutor().topological_order(root)
+    if view == "summary" or (view == "auto" and len(order) > max_nodes):
+        source = _summary_dot(order, rankdir)
+        if source is not None:
+            return source
+        if view == "summary":
+            raise ValueError(
+                "to_dot: view='summary' draws networks built by nn (parameters labelled like "
+                "L0.N3.w1, L0.N3.b, in sums b + w0*x0 + ...), and this graph has no such "
+                "neuron; use view='full'"
+            )
+    selection = _select(root, max_nodes, order)
     return _dot(selection, show_order=show_order, rankdir=rankdir, grad_of=_stored_grad)
 
 
@@ -267,8 +270,8 @@ def _stored_grad(node: Value) -> float:
     return node.grad
 
 
-def _run_dot(source: str, format: str, what: str, dot_path: Path | None = None) -> bytes:
-    """Lay out and draw DOT source with Graphviz; raise GraphvizNotFoundError if it is missing."""
+def _graphviz(what: str, dot_path: Path | None = None) -> Any:
+    """The graphviz package, or a GraphvizNotFoundError saying how to install it."""
     written = f"; the DOT source is in {dot_path}" if dot_path is not None else ""
     try:
         import graphviz
@@ -279,6 +282,13 @@ def _run_dot(source: str, format: str, what: str, dot_path: Path | None = None) 
             f"{written}",
             dot_path,
         ) from error
+    return graphviz
+
+
+def _run_dot(source: str, format: str, what: str, dot_path: Path | None = None) -> bytes:
+    """Lay out and draw DOT source with Graphviz; raise GraphvizNotFoundError if it is missing."""
+    written = f"; the DOT source is in {dot_path}" if dot_path is not None else ""
+    graphviz = _graphviz(what, dot_path)
     try:
         image = graphviz.Source(source).pipe(format=format)
     except graphviz.ExecutableNotFound as error:
@@ -305,14 +315,24 @@ def _image_format(path: Path, format: str | None) -> str:
     return format
 
 
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w.-]+")
+
+
+def _default_path(root: Value) -> Path:
+    """``<label>`` in the current directory (``o`` for a root labelled o), else ``graph``."""
+    stem = _UNSAFE_IN_FILE_NAMES.sub("_", root.label).strip("._")
+    return Path(stem or "graph")
+
+
 def render(
     root: Value,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | None = None,
     format: ImageFormat | None = None,
     *,
     max_nodes: int = DEFAULT_MAX_NODES,
     show_order: bool = False,
     rankdir: RankDir = "LR",
+    view: View = "auto",
 ) -> Path:
     """Draw the graph of ``root`` into an SVG or PNG file, with its DOT source beside it.
 
@@ -322,11 +342,15 @@ def render(
 
     Args:
         root: The node whose graph to draw.
-        path: The image file. Without a suffix, ``.svg`` or ``.png`` is added.
+        path: The image file. Without a suffix, ``.svg`` or ``.png`` is added. By default the
+            root's label in the current directory (``o.svg`` for a root labelled ``o``, with
+            any character other than letters, digits, ``.``, ``-`` and ``_`` made ``_``), or
+            ``graph.svg`` for an unlabelled root.
         format: ``"svg"`` or ``"png"``; by default taken from the suffix of ``path``, else SVG.
         max_nodes: As in :func:`to_dot`.
         show_order: As in :func:`to_dot`.
         rankdir: As in :func:`to_dot`.
+        view: As in :func:`to_dot`.
 
     Returns:
         The path of the image written.
@@ -336,16 +360,56 @@ def render(
             message says how to install it, and the DOT file has been written.
         ValueError: An unknown format, or a suffix that contradicts ``format``.
     """
-    target = Path(path)
+    target = _default_path(root) if path is None else Path(path)
     image_format = _image_format(target, format)
     if not target.suffix:
         target = target.with_suffix(f".{image_format}")
-    source = to_dot(root, max_nodes=max_nodes, show_order=show_order, rankdir=rankdir)
+    source = to_dot(root, max_nodes=max_nodes, show_order=show_order, rankdir=rankdir, view=view)
     dot_path = target.with_suffix(".dot")
     write_atomic(dot_path, source)
     image = _run_dot(source, image_format, "render", dot_path)
     write_atomic(target, image)
     return target
+
+
+def draw_dot(
+    root: Value,
+    format: ImageFormat = "svg",
+    rankdir: RankDir = "LR",
+    *,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    show_order: bool = False,
+    view: View = "auto",
+) -> Any:
+    """The graph of ``root`` as a ``graphviz.Digraph``, as micrograd's lecture draws it.
+
+    The Digraph holds the DOT source of :func:`to_dot`. In Jupyter, a cell ending in
+    ``draw_dot(o)`` shows the picture; elsewhere ``draw_dot(o).render("o")`` writes ``o.svg``
+    (``format`` chooses the file type) and ``.view()`` opens it. Needs the ``graphviz``
+    package (``pip install 'opgrad[viz]'``); showing or rendering it needs Graphviz's ``dot``.
+
+    Args:
+        root: The node whose graph to draw.
+        format: The Digraph's output format, ``"svg"`` or ``"png"``.
+        rankdir: As in :func:`to_dot`.
+        max_nodes: As in :func:`to_dot`.
+        show_order: As in :func:`to_dot`.
+        view: As in :func:`to_dot`.
+
+    Returns:
+        A ``graphviz.Digraph`` whose ``source`` is :func:`to_dot`'s.
+
+    Raises:
+        GraphvizNotFoundError: The ``graphviz`` package is missing.
+        ValueError: An unknown format, or as in :func:`to_dot`.
+    """
+    if format not in _IMAGE_FORMATS:
+        raise ValueError(f"draw_dot: format must be 'svg' or 'png', got {format!r}")
+    graphviz = _graphviz("draw_dot")
+    source = to_dot(root, max_nodes=max_nodes, show_order=show_order, rankdir=rankdir, view=view)
+    lines = source.splitlines(keepends=True)
+    # to_dot's first and last lines open and close the digraph that Digraph writes itself.
+    return graphviz.Digraph(name="opgrad", format=format, body=lines[1:-1])
 
 
 def _mimebundle(
@@ -361,243 +425,3 @@ def _mimebundle(
         return bundle
     bundle[_SVG] = svg.decode("utf-8")
     return bundle
-
-
-@attrs.frozen
-class _Frame:
-    """One picture of an animation: every drawn node's gradient at a moment of the pass."""
-
-    grads: dict[Value, float]
-    focus: Value | None
-    touched: tuple[Value, ...]
-    caption: str
-
-
-def _frames(root: Value, selection: _Selection) -> list[_Frame]:
-    """The states of one backward pass: before it, then after each drawn node passes back.
-
-    The pass is the executor's own stepper, run without touching the graph, so the numbers,
-    the order and the captions' lines are those of ``GraphExecutor.stepper`` and ``explain``;
-    no node's ``grad`` changes.
-    """
-    stepper = GraphExecutor().stepper(root, accumulate=False)
-    names = stepper.names
-    shown = selection.kept
-    drawn = selection.kept_set
-    name = names[root]
-
-    def state() -> dict[Value, float]:
-        return {node: stepper.pass_grad(node) for node in shown}
-
-    seeded = dict.fromkeys(shown, 0.0) | {root: 1.0}
-    frames = [_Frame(seeded, None, (), f"Backward pass from {name}: seed {name}.grad = 1")]
-    total = sum(1 for node in shown if node.op is not None)
-    while not stepper.done:
-        step = stepper.step()
-        node = step.node
-        if node in drawn and step.edges:
-            who = _named_with_op(node, names[node])
-            header = f"{len(frames)}/{total}: {who} passes its gradient back"
-            parents = tuple(edge.parent for edge in step.edges)
-            frames.append(_Frame(state(), node, parents, "\n".join([header, *step.lines])))
-    final = state()
-    if final != frames[-1].grads:  # nodes not drawn still added to drawn ones
-        frames.append(_Frame(final, None, (), "Backward pass complete (some steps not drawn)"))
-    return frames
-
-
-_HTML = string.Template("""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>$title</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
-.controls { display: flex; gap: 0.5em; align-items: center; margin-bottom: 1em; }
-.controls input[type=range] { flex: 0 1 24em; }
-.frame { display: none; }
-.frame.current { display: block; }
-.frame svg { max-width: 100%; height: auto; }
-</style>
-</head>
-<body>
-<h1>$title</h1>
-<div class="controls">
-<button id="prev" type="button">&#9664; prev</button>
-<button id="play" type="button">play</button>
-<button id="next" type="button">next &#9654;</button>
-<input id="slider" type="range" min="0" max="$last" value="0" aria-label="frame">
-<span id="counter">frame 1 of $count</span>
-</div>
-$frames
-<script>
-(function () {
-  const frames = document.querySelectorAll(".frame");
-  const slider = document.getElementById("slider");
-  const counter = document.getElementById("counter");
-  const play = document.getElementById("play");
-  let current = 0;
-  let timer = null;
-  function show(i) {
-    current = Math.max(0, Math.min(frames.length - 1, i));
-    frames.forEach((frame, k) => frame.classList.toggle("current", k === current));
-    slider.value = current;
-    counter.textContent = "frame " + (current + 1) + " of " + frames.length;
-  }
-  function stop() {
-    clearInterval(timer);
-    timer = null;
-    play.textContent = "play";
-  }
-  function step(i) { stop(); show(i); }
-  document.getElementById("prev").onclick = () => step(current - 1);
-  document.getElementById("next").onclick = () => step(current + 1);
-  slider.oninput = () => step(Number(slider.value));
-  play.onclick = () => {
-    if (timer !== null) { stop(); return; }
-    if (current === frames.length - 1) show(0);
-    play.textContent = "pause";
-    timer = setInterval(() => {
-      if (current === frames.length - 1) stop(); else show(current + 1);
-    }, $delay);
-  };
-  document.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowLeft") step(current - 1);
-    if (event.key === "ArrowRight") step(current + 1);
-  });
-  show(0);
-})();
-</script>
-</body>
-</html>
-""")
-
-_SVG_NAMESPACES = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
-_SVG_IDS = re.compile(r'\bid="')
-
-
-def _inline_svg(svg: str, prefix: str) -> str:
-    """Make dot's SVG document fit inside HTML: no XML prolog, no namespaces, unique ids.
-
-    HTML puts an inline ``<svg>`` in the SVG namespace by itself, and dropping the prolog and
-    namespace declarations leaves the page without a single URL.
-    """
-    svg = svg[svg.index("<svg") :]
-    svg = _SVG_NAMESPACES.sub("", svg, count=2)
-    return _SVG_IDS.sub(f'id="{prefix}', svg)
-
-
-def _html_page(title: str, svgs: Sequence[str], seconds_per_frame: float) -> str:
-    frames = "\n".join(
-        f'<div class="frame{" current" if i == 0 else ""}" id="frame-{i}">\n'
-        f"{_inline_svg(svg, f'f{i}-')}</div>"
-        for i, svg in enumerate(svgs)
-    )
-    return _HTML.substitute(
-        title=html_escape(title),
-        last=len(svgs) - 1,
-        count=len(svgs),
-        frames=frames,
-        delay=round(seconds_per_frame * 1000),
-    )
-
-
-def _gif(pngs: Sequence[bytes], seconds_per_frame: float) -> bytes:
-    """Assemble PNG frames of different sizes into one looping GIF on a white canvas."""
-    try:
-        from PIL import Image
-    except ImportError as error:
-        raise ImportError(
-            "animate_backward: writing a GIF needs Pillow, which comes with the 'plot' extra: "
-            "pip install 'opgrad[plot]' (or write a .html page instead)"
-        ) from error
-    pictures = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
-    width = max(picture.width for picture in pictures)
-    height = max(picture.height for picture in pictures)
-    frames = []
-    for picture in pictures:
-        canvas = Image.new("RGB", (width, height), "white")
-        canvas.paste(picture, (0, 0))
-        frames.append(canvas)
-    milliseconds = round(seconds_per_frame * 1000)
-    # The last picture, the finished pass, stays up longer before the loop starts again.
-    durations = [milliseconds] * (len(frames) - 1) + [3 * milliseconds]
-    buffer = io.BytesIO()
-    frames[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=frames[1:],
-        duration=durations,
-        loop=0,
-    )
-    return buffer.getvalue()
-
-
-def animate_backward(
-    root: Value,
-    path: str | os.PathLike[str],
-    *,
-    seconds_per_frame: float = 1.0,
-    max_nodes: int = DEFAULT_MAX_NODES,
-    show_order: bool = True,
-    rankdir: RankDir = "LR",
-) -> Path:
-    """Animate one backward pass from ``root``: the graph as gradients fill in, node by node.
-
-    The first frame shows the seed (``root.grad = 1``, every other gradient 0); each next frame
-    shows the state after one node has passed its gradient to its inputs, in the executor's
-    order, with that node in orange, its inputs in green and the chain-rule lines of
-    :func:`~autograd.explain` as a caption. The numbers are those the executor reports
-    to its ``observer``; no node's ``grad`` is changed.
-
-    Args:
-        root: The node to differentiate; its gradient is seeded with 1.
-        path: Where to write: a ``.html`` page (self-contained: inline SVG frames, a slider,
-            previous/next/play buttons and arrow keys, no external URL) or a ``.gif``.
-        seconds_per_frame: How long a frame stays when playing (the last one stays 3 times
-            longer in a GIF).
-        max_nodes: As in :func:`to_dot`; only nodes drawn get a frame of their own.
-        show_order: As in :func:`to_dot`; on by default, so that the captions' names of
-            unlabelled nodes (``#7(*)``) can be found in the picture.
-        rankdir: As in :func:`to_dot`.
-
-    Returns:
-        The path written.
-
-    Raises:
-        GraphvizNotFoundError: The ``graphviz`` package or the ``dot`` program is missing.
-        ImportError: A GIF was asked for and Pillow (the ``plot`` extra) is missing.
-        ValueError: ``path`` ends in neither ``.html``/``.htm`` nor ``.gif``, or
-            ``seconds_per_frame`` is not positive.
-    """
-    target = Path(path)
-    suffix = target.suffix.lower()
-    if suffix not in (".html", ".htm", ".gif"):
-        raise ValueError(f"animate_backward: path must end in .html or .gif, got {target}")
-    if not seconds_per_frame > 0:
-        raise ValueError(f"seconds_per_frame must be positive, got {seconds_per_frame!r}")
-    _check_options(max_nodes, rankdir)
-    selection = _select(root, max_nodes)
-    sources = [
-        _dot(
-            selection,
-            show_order=show_order,
-            rankdir=rankdir,
-            grad_of=frame.grads.__getitem__,
-            focus=frame.focus,
-            touched=frame.touched,
-            caption=frame.caption,
-        )
-        for frame in _frames(root, selection)
-    ]
-    what = "animate_backward"
-    if suffix == ".gif":
-        pngs = [_run_dot(source, "png", what) for source in sources]
-        write_atomic(target, _gif(pngs, seconds_per_frame))
-        return target
-    svgs = [_run_dot(source, "svg", what).decode("utf-8") for source in sources]
-    name = _node_names(selection.order)[root]
-    page = _html_page(f"Backward pass from {name}", svgs, seconds_per_frame)
-    write_atomic(target, page)
-    return target
