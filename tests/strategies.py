@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Abs, LogSumExp, Max, Min, Mod, ReLU, Value
 
 N = TypeVar("N")
 
@@ -32,6 +32,20 @@ class Recipe:
 # so any recipe builds without domain errors. "Portable" steps use only what micrograd has.
 PORTABLE_STEPS = ("add", "sub", "mul", "div", "neg", "relu", "square", "cube", "rsub", "radd")
 ALL_STEPS = (*PORTABLE_STEPS, "tanh", "sigmoid", "exp", "log", "power", "sqrt")
+# Every built-in operation, for the derivatives of every order: these steps need Values (their
+# operations have no micrograd counterpart), and some have kinks (see kinks_clear).
+EVERY_OP_STEPS = (
+    *ALL_STEPS,
+    "abs",
+    "sqrt_op",
+    "sin",
+    "cos",
+    "softplus",
+    "max",
+    "min",
+    "mod",
+    "lse",
+)
 
 
 def _step(name: str, a: Any, b: Any) -> Any:
@@ -67,7 +81,46 @@ def _step(name: str, a: Any, b: Any) -> Any:
         return (a * a + 1) ** b.tanh()
     if name == "sqrt":
         return (a * a + 0.5) ** 0.5
+    if name == "abs":
+        return (a - b * 0.5).abs()
+    if name == "sqrt_op":
+        return (a * a + 0.25).sqrt()
+    if name == "sin":
+        return (a * 2).sin()
+    if name == "cos":
+        return a.cos() * b
+    if name == "softplus":
+        return (a * 3).softplus()
+    if name == "max":
+        return Max()(a, b)
+    if name == "min":
+        return Min()(a, b * 0.5)
+    if name == "mod":
+        return a % (b * b + 1)
+    if name == "lse":
+        return LogSumExp()(a, b * 2, a * b)
     raise AssertionError(name)
+
+
+def kinks_clear(root: Value, order: Sequence[Value], margin: float) -> bool:
+    """Whether every kink of the graph (ReLU and Abs at 0, Max and Min at a tie, Mod where a/b
+    is whole) is at least ``margin`` away from its operation's inputs, so that finite differences
+    near this point estimate derivatives. ``max(x, x)`` has no kink."""
+    for node in order:
+        op = node.op
+        if isinstance(op, (ReLU, Abs)):
+            if abs(node.parents[0].data) < margin:
+                return False
+        elif isinstance(op, (Max, Min)):
+            a, b = node.parents
+            if a is not b and abs(a.data - b.data) < margin:
+                return False
+        elif isinstance(op, Mod):
+            a, b = node.parents
+            q = a.data / b.data
+            if abs(q - round(q)) < margin:
+                return False
+    return True
 
 
 def build(recipe: Recipe, make_leaf: Callable[[float], N]) -> tuple[N, list[N]]:

@@ -1,17 +1,23 @@
 import math
 import random
+from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import (
+    Abs,
     Add,
+    Cos,
     Div,
     Exp,
     GraphExecutor,
     Log,
     LogSumExp,
+    Max,
+    Min,
+    Mod,
     Mul,
     Neg,
     NonFiniteError,
@@ -20,9 +26,14 @@ from autograd import (
     Power,
     ReLU,
     Sigmoid,
+    Sin,
+    Softmax,
+    Softplus,
+    Sqrt,
     Sub,
     Tanh,
     Value,
+    gradcheck,
 )
 from autograd.testing import away_from, check_operation, finite_floats, positive_floats
 
@@ -48,6 +59,21 @@ DOMAINS: list[tuple[Operation, object]] = [
     (LogSumExp(), [finite_floats(-50, 50)]),
     (LogSumExp(), [finite_floats(-50, 50)] * 2),
     (LogSumExp(), [finite_floats(-50, 50)] * 4),
+    (Abs(), away_from(finite_floats(-100, 100), [0.0], 1e-3)),
+    (Sqrt(), positive_floats(1e-2, 1e4)),
+    (Sin(), finite_floats(-20, 20)),
+    (Cos(), finite_floats(-20, 20)),
+    (Softplus(), finite_floats(-40, 40)),
+    (Softmax(0), [finite_floats(-20, 20)] * 3),
+    (Softmax(1), [finite_floats(-20, 20)] * 2),
+]
+
+# The kinks of two-input operations are not points of one input: these are checked on pairs
+# drawn away from them (a != b for Max and Min, a/b not whole for Mod).
+KINKED: list[tuple[Operation, Callable[[float, float], bool]]] = [
+    (Max(), lambda a, b: abs(a - b) >= 1e-3),
+    (Min(), lambda a, b: abs(a - b) >= 1e-3),
+    (Mod(), lambda a, b: abs(b) >= 0.1 and abs(a / b - round(a / b)) >= 1e-3),
 ]
 
 
@@ -56,6 +82,18 @@ DOMAINS: list[tuple[Operation, object]] = [
 )
 def test_ops_local_grads_match_finite_differences(op: Operation, domain: object) -> None:
     check_operation(op, domain, max_examples=60)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("op", "clear"), KINKED, ids=lambda x: repr(x) if isinstance(x, Operation) else ""
+)
+@settings(max_examples=60, deadline=None)
+@given(a=finite_floats(-100, 100), b=finite_floats(-100, 100))
+def test_ops_kinked_local_grads_match_finite_differences(
+    op: Operation, clear: Callable[[float, float], bool], a: float, b: float
+) -> None:
+    assume(clear(a, b))
+    gradcheck(op, [a, b])
 
 
 def test_ops_logsumexp_is_checked_at_any_arity_given() -> None:
@@ -94,6 +132,25 @@ GOLDEN = [
         3.4076059644443806,  # 3 + log(e**-2 + e**-1 + 1)
         (0.09003057317038046, 0.24472847105479767, 0.6652409557748219),
     ),
+    (Abs(), (-2.0,), 2.0, (-1.0,)),
+    (Abs(), (3.0,), 3.0, (1.0,)),
+    (Abs(), (0.0,), 0.0, (0.0,)),  # PyTorch: sign(0) = 0
+    (Sqrt(), (4.0,), 2.0, (0.25,)),
+    (Sqrt(), (0.0,), 0.0, (math.inf,)),  # PyTorch: +inf
+    (Sin(), (0.0,), 0.0, (1.0,)),
+    (Cos(), (0.0,), 1.0, (-0.0,)),
+    (Softplus(), (0.0,), math.log(2.0), (0.5,)),
+    (Softplus(), (1000.0,), 1000.0, (1.0,)),
+    (Softplus(), (-1000.0,), 0.0, (0.0,)),
+    (Max(), (2.0, -3.0), 2.0, (1.0, 0.0)),
+    (Max(), (-3.0, 2.0), 2.0, (0.0, 1.0)),
+    (Max(), (1.5, 1.5), 1.5, (0.5, 0.5)),  # PyTorch's maximum shares a tie evenly
+    (Min(), (2.0, -3.0), -3.0, (0.0, 1.0)),
+    (Min(), (1.5, 1.5), 1.5, (0.5, 0.5)),
+    (Mod(), (7.5, 2.0), 1.5, (1.0, -3.0)),
+    (Mod(), (-7.5, 2.0), 0.5, (1.0, 4.0)),  # Python's %: the sign of b
+    (Mod(), (7.5, -2.0), -0.5, (1.0, 4.0)),
+    (Softmax(0), (0.0, 0.0), 0.5, (0.25, -0.25)),
 ]
 
 
@@ -294,3 +351,98 @@ def test_ops_log_sum_exp_of_a_nan_is_nan_in_any_order(other: float) -> None:
         root = LogSumExp()(*leaves)
         assert math.isnan(root.data)
         assert math.isnan(GraphExecutor().compile(root).forward())
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [(math.nan, math.nan), (-0.0, 0.0), (-math.inf, math.inf)],
+)
+def test_ops_abs_keeps_nan_and_drops_the_sign(x: float, expected: float) -> None:
+    out = Abs().forward(x)
+    assert (out != out) if expected != expected else bits_equal(out, expected)
+
+
+def bits_equal(a: float, b: float) -> bool:
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@pytest.mark.parametrize("op", [Max(), Min()])
+def test_ops_max_and_min_give_nan_for_a_nan_on_either_side(op: Operation) -> None:
+    assert math.isnan(op.forward(math.nan, 1.0))
+    assert math.isnan(op.forward(1.0, math.nan))
+
+
+def test_ops_max_of_a_node_with_itself_has_slope_one() -> None:
+    x = Value(2.0)
+    Max()(x, x).backward()
+    assert x.grad == 1.0
+
+
+def test_ops_mod_by_zero_and_sqrt_of_a_negative_name_the_op() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"Mod\(\) on inputs \('a' = 1.0, 0.0\): modulo"):
+        Value(1.0, "a") % 0.0
+    with pytest.raises(ValueError, match=r"Sqrt\(\) on inputs \('x' = -1.0\): sqrt is defined"):
+        Value(-1.0, "x").sqrt()
+
+
+def test_ops_softmax_index_is_checked() -> None:
+    with pytest.raises(TypeError, match="Softmax index must be an int >= 0"):
+        Softmax(-1)
+    with pytest.raises(TypeError, match="Softmax index"):
+        Softmax(1.0)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="softmax of input 2 needs more than 2 inputs"):
+        Softmax(2)(Value(1.0), Value(2.0))
+
+
+def test_ops_value_methods_and_operators_use_the_new_ops() -> None:
+    x = Value(-2.25)
+    made = [abs(x), x.abs(), (-x).sqrt(), x.sin(), x.cos(), x.softplus(), x % 2]
+    assert [type(v.op) for v in made] == [Abs, Abs, Sqrt, Sin, Cos, Softplus, Mod]
+    assert [v.data for v in made[:5]] == [2.25, 2.25, 1.5, math.sin(-2.25), math.cos(-2.25)]
+    assert made[-1].data == -2.25 % 2
+    assert (7 % Value(2.0)).data == 1.0
+
+
+# Second derivatives of every built-in operation, each against a central difference of its
+# first derivative (the first derivatives are checked above).
+SECOND: list[tuple[Callable[[Value, Value], Value], Callable[[float, float], float]]] = [
+    (lambda a, b: a * b * a, lambda a, b: 2 * b),
+    (lambda a, b: a / b, lambda a, b: 0.0),
+    (lambda a, b: b / a, lambda a, b: 2 * b / a**3),
+    (lambda a, b: a**3, lambda a, b: 6 * a),
+    (lambda a, b: a**0.5, lambda a, b: -0.25 * a**-1.5),
+    (lambda a, b: a**b, lambda a, b: b * (b - 1) * a ** (b - 2)),
+    (lambda a, b: b**a, lambda a, b: b**a * math.log(b) ** 2),
+    (lambda a, b: a.tanh(), lambda a, b: -2 * math.tanh(a) * (1 - math.tanh(a) ** 2)),
+    (lambda a, b: a.exp(), lambda a, b: math.exp(a)),
+    (lambda a, b: a.log(), lambda a, b: -1 / a**2),
+    (lambda a, b: a.sigmoid(), lambda a, b: (s := 1 / (1 + math.exp(-a))) * (1 - s) * (1 - 2 * s)),
+    (lambda a, b: a.sqrt(), lambda a, b: -0.25 * a**-1.5),
+    (lambda a, b: a.sin(), lambda a, b: -math.sin(a)),
+    (lambda a, b: a.cos(), lambda a, b: -math.cos(a)),
+    (lambda a, b: a.softplus(), lambda a, b: (s := 1 / (1 + math.exp(-a))) * (1 - s)),
+    (lambda a, b: a.abs() * a, lambda a, b: 2.0 if a > 0 else -2.0),
+    (lambda a, b: a.relu() * a, lambda a, b: 2.0 if a > 0 else 0.0),
+    (lambda a, b: Max()(a * a, b), lambda a, b: 2.0 if a * a > b else 1.0 if a * a == b else 0.0),
+    (lambda a, b: Min()(a * a, b), lambda a, b: 0.0 if a * a > b else 1.0 if a * a == b else 2.0),
+    (lambda a, b: (a * a) % b, lambda a, b: 2.0),
+    (lambda a, b: LogSumExp()(a, b), lambda a, b: (s := 1 / (1 + math.exp(b - a))) * (1 - s)),
+    (
+        lambda a, b: Softmax(0)(a, b),
+        lambda a, b: (s := 1 / (1 + math.exp(b - a))) * (1 - s) * (1 - 2 * s),
+    ),
+]
+
+
+@pytest.mark.parametrize(("build", "exact"), SECOND)
+@given(a=finite_floats(0.3, 3.0), b=finite_floats(0.3, 3.0))
+def test_ops_second_derivatives_of_every_op(
+    build: Callable[[Value, Value], Value],
+    exact: Callable[[float, float], float],
+    a: float,
+    b: float,
+) -> None:
+    x, y = Value(a), Value(b)
+    ex = GraphExecutor()
+    d2 = ex.grad(ex.grad(build(x, y), x, create_graph=True), x)
+    assert d2 == pytest.approx(exact(a, b), rel=1e-9, abs=1e-12)

@@ -12,9 +12,12 @@ from autograd import (
     BackwardStep,
     GraphExecutor,
     LogSumExp,
+    Max,
+    Min,
     NonFiniteError,
     Operation,
     Plan,
+    Softmax,
     Value,
 )
 from autograd.executor import backends, register_backend
@@ -52,6 +55,15 @@ STEPS: dict[str, Callable[[Value, Value], Value]] = {
     "lse1": lambda a, b: LSE(a) * b,
     "softplus": lambda a, b: LSE(0.0, a),
     "lse3": lambda a, b: LSE(a, b, a * b),
+    "abs": lambda a, b: (a - b).abs(),
+    "sqrt_op": lambda a, b: (a * a + 0.25).sqrt(),
+    "sin_op": lambda a, b: (a * 2).sin(),
+    "cos_op": lambda a, b: a.cos() * b,
+    "softplus_op": lambda a, b: (a * 3).softplus(),
+    "max": lambda a, b: Max()(a, b),
+    "min": lambda a, b: Min()(a, b),
+    "mod": lambda a, b: a % (b * b + 1),
+    "softmax": lambda a, b: Softmax(1)(a, b, a * b),
 }
 
 
@@ -266,7 +278,17 @@ def test_plan_listing_shows_each_step_with_labels() -> None:
 
 
 # The steps the replay loop computes itself: the listing writes them as plain arithmetic.
-CALLED_STEPS = {"sqrt", "power", "sin", "mix", "fma", "lse1", "softplus", "lse3"}
+CALLED_STEPS = {"sqrt", "power", "sin", "mix", "fma", "lse1", "softplus", "lse3"} | {
+    "abs",
+    "sqrt_op",
+    "sin_op",
+    "cos_op",
+    "softplus_op",
+    "max",
+    "min",
+    "mod",
+    "softmax",
+}
 INLINE_STEPS = sorted(name for name in STEPS if name not in CALLED_STEPS)
 
 

@@ -112,8 +112,8 @@ class RecordingModel(Module):
         self.seen: list[list[float]] = []
 
     def __call__(self, x: Sequence[Value | float]) -> Value:
-        self.seen.append([float(xi) for xi in x])
-        return Value(float(x[0]))
+        self.seen.append([xi.data if isinstance(xi, Value) else float(xi) for xi in x])
+        return Value(self.seen[-1][0])
 
     def parameters(self) -> list[Value]:
         return []

@@ -5,9 +5,11 @@ from collections.abc import Callable
 
 import attrs
 import pytest
+from hypothesis import given
 
 from autograd import Add, Mul, Pow, Power, Value
 from autograd.value import set_display
+from strategies import small_floats
 
 
 def test_value_stores_floats_and_starts_with_zero_grad() -> None:
@@ -154,8 +156,36 @@ def test_value_pow_by_constant_shares_op_instances() -> None:
     assert isinstance((a + a).op, Add)
 
 
-def test_value_float_conversion() -> None:
-    assert float(Value(2.5)) == 2.5
+def test_value_is_not_a_float_so_math_functions_cannot_cut_the_graph() -> None:
+    # micrograd's message: a math function given a node must fail, not return a float.
+    with pytest.raises(TypeError, match="must be real number, not Value"):
+        math.tanh(Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="not 'Value'"):
+        float(Value(2.5))  # type: ignore[arg-type]
+
+
+@given(small_floats, small_floats)
+def test_value_orderings_compare_data_with_values_and_numbers(a: float, b: float) -> None:
+    x, y = Value(a), Value(b)
+    assert (x < y, x <= y, x > y, x >= y) == (a < b, a <= b, a > b, a >= b)
+    assert (x < b, x <= b, x > b, x >= b) == (a < b, a <= b, a > b, a >= b)
+    assert (a < y, a <= y, a > y, a >= y) == (a < b, a <= b, a > b, a >= b)
+    assert type(x < y) is bool
+
+
+def test_value_equality_stays_identity_beside_orderings() -> None:
+    x, y = Value(1.0), Value(1.0)
+    assert x <= y
+    assert x >= y
+    assert x != y
+    assert x == x
+    assert sorted([Value(2.0), x])[0] is x
+
+
+@pytest.mark.parametrize("other", ["1", None, True, [1.0]])
+def test_value_orderings_refuse_what_is_not_a_number(other: object) -> None:
+    with pytest.raises(TypeError, match="not supported between"):
+        Value(1.0) < other  # type: ignore[operator]  # noqa: B015
 
 
 def test_value_deep_chain_is_freed_without_recursion_error() -> None:

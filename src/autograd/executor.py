@@ -15,7 +15,7 @@ import numbers
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 import attrs
 
@@ -643,6 +643,211 @@ class GraphExecutor:
                 raise NonFiniteError(f"jvp: tangent {t!r} at {_where(node)}")
             tan[node] = t
         return tan[root]
+
+    @overload
+    def grad(
+        self,
+        root: Value,
+        wrt: Value,
+        *,
+        create_graph: Literal[False] = False,
+        seed: float | Value = 1.0,
+    ) -> float: ...
+
+    @overload
+    def grad(
+        self,
+        root: Value,
+        wrt: Sequence[Value],
+        *,
+        create_graph: Literal[False] = False,
+        seed: float | Value = 1.0,
+    ) -> list[float]: ...
+
+    @overload
+    def grad(
+        self, root: Value, wrt: Value, *, create_graph: Literal[True], seed: float | Value = 1.0
+    ) -> Value: ...
+
+    @overload
+    def grad(
+        self,
+        root: Value,
+        wrt: Sequence[Value],
+        *,
+        create_graph: Literal[True],
+        seed: float | Value = 1.0,
+    ) -> list[Value]: ...
+
+    def grad(
+        self,
+        root: Value,
+        wrt: Value | Sequence[Value],
+        *,
+        create_graph: bool = False,
+        seed: float | Value = 1.0,
+    ) -> float | Value | list[float] | list[Value]:
+        """d(root)/dx (times ``seed``) for each x in ``wrt``, like ``torch.autograd.grad``.
+
+        No node's ``grad`` is changed. Without ``create_graph`` the derivatives are floats,
+        from one :meth:`gradients` pass (the same cost). With ``create_graph=True`` they are
+        Values: the backward pass is run on nodes, calling each operation's ``local_grads`` on
+        its input nodes and doing the chain rule's ``*`` and ``+`` as Value operations, so each
+        derivative is the root of a new graph of the same :class:`~autograd.Operation` classes,
+        built on the original one. It can be drawn, explained, compiled into a
+        :class:`~autograd.Plan` and differentiated again, to any order. Its numbers equal the
+        float pass's (a zero's sign aside). Only the nodes on a path from ``root`` to some x
+        are differentiated.
+
+        Args:
+            root: The node to differentiate.
+            wrt: One node (leaf or inner) or a sequence of nodes. A node outside the graph of
+                ``root`` gets 0.0 (with ``create_graph``, a constant leaf holding 0.0).
+            create_graph: Return differentiable Values instead of floats.
+            seed: d(root)/d(root), a number; with ``create_graph`` it may be a Value, to
+                differentiate a weighted sum of gradients.
+
+        Returns:
+            One derivative for a single node, else a list in the order of ``wrt``.
+
+        Raises:
+            TypeError: ``wrt`` holds something other than Values; or, with ``create_graph``,
+                an operation's ``local_grads`` only works on floats (it calls ``math.cos``
+                rather than ``x.cos()``): the message names the operation and the node.
+
+        Examples:
+            >>> from autograd import GraphExecutor, Value
+            >>> x = Value(3.0, label="x")
+            >>> y = x * x * x
+            >>> ex = GraphExecutor()
+            >>> ex.grad(y, x)
+            27.0
+            >>> dy = ex.grad(y, x, create_graph=True)  # 3x**2, as a graph
+            >>> dy.data, ex.grad(dy, x), ex.grad(ex.grad(dy, x, create_graph=True), x)
+            (27.0, 18.0, 6.0)
+        """
+        single = isinstance(wrt, Value)
+        if not single and not isinstance(wrt, (list, tuple, Sequence)):
+            raise TypeError(
+                f"grad: wrt must be a Value or a sequence of Values, "
+                f"got {type(wrt).__name__}: {wrt!r}"
+            )
+        targets: list[Value] = [wrt] if single else list(wrt)  # type: ignore[list-item,arg-type]
+        for i, x in enumerate(targets):
+            if not isinstance(x, Value):
+                raise TypeError(
+                    f"grad: wrt must be a Value or a sequence of Values, "
+                    f"got {type(x).__name__} at position {i}: {x!r}"
+                )
+        if isinstance(seed, bool) or not isinstance(seed, (Value, numbers.Real)):
+            raise TypeError(
+                f"grad: seed must be a number or a Value, got {type(seed).__name__}: {seed!r}"
+            )
+        results: list[float] | list[Value]
+        if create_graph:
+            results = _graph_gradients(self, root, targets, seed)
+        else:
+            found = self.gradients(root, seed.data if isinstance(seed, Value) else seed)
+            results = [found.get(x, 0.0) for x in targets]
+        return results[0] if single else results
+
+
+def _graph_gradients(
+    executor: GraphExecutor, root: Value, targets: list[Value], seed: float | Value
+) -> list[Value]:
+    """The backward pass of :meth:`GraphExecutor.grad` with ``create_graph=True``.
+
+    The chain rule of :meth:`GraphExecutor.gradients`, in the same order, on nodes: each
+    gradient is a Value summed with ``+`` from contributions ``local * upstream``. Only nodes
+    that reach a target (``needed``) are differentiated: the rest would build dead nodes.
+    """
+    order = executor.topological_order(root)
+    wanted = set(targets)
+    needed: set[Value] = set()
+    for node in order:
+        if node in wanted or any(p in needed for p in node.parents):
+            needed.add(node)
+    start = seed if isinstance(seed, Value) else Value(seed)
+    grads: dict[Value, Value] = {root: start}
+    check = executor.check_finite
+    observe = executor.observer
+    if check and not math.isfinite(start.data):
+        raise NonFiniteError(f"backward seed is {start.data!r} at {_where(root)}")
+    for node in reversed(order):
+        op = node.op
+        if op is None or node not in needed:
+            continue
+        # Every child of a needed node is needed and comes later in the order, so by now
+        # the node's gradient is complete.
+        upstream = grads[node]
+        for index, (parent, local) in enumerate(zip(node.parents, _node_local_grads(op, node))):
+            if parent not in needed:
+                continue
+            term = _times(local, upstream)
+            old = grads.get(parent)
+            total = term if old is None else old + term
+            grads[parent] = total
+            if check or observe is not None:
+                slope = local.data if isinstance(local, Value) else float(local)
+                if check and not (math.isfinite(slope) and math.isfinite(total.data)):
+                    raise NonFiniteError(
+                        f"backward: d({_name(node)})/d(input {index}) = {slope!r}, upstream "
+                        f"gradient {upstream.data!r}, giving {total.data!r} for {_name(parent)} "
+                        f"at {_where(node)}"
+                    )
+                if observe is not None:
+                    observe(
+                        BackwardStep(
+                            node, parent, index, slope, upstream.data, term.data, total.data
+                        )
+                    )
+    return [grads[x] if x in grads else Value(0.0) for x in targets]
+
+
+def _times(local: Value | float, upstream: Value) -> Value:
+    """The contribution ``local * upstream`` as a node.
+
+    A constant slope of 1 or -1 (Add's, Sub's) passes ``upstream`` or its negation on rather
+    than multiplying by a constant leaf: ``1.0 * g`` is ``g`` and ``-1.0 * g`` is ``-g``, bit for
+    bit, and the gradient graph stays the size of the original.
+    """
+    if type(local) is not Value:
+        if local == 1.0:
+            return upstream
+        if local == -1.0:
+            return -upstream
+    return local * upstream
+
+
+def _node_local_grads(op: Operation, node: Value) -> tuple[Value | float, ...]:
+    """``op.local_grads`` called on the input nodes, checking the contract and the types."""
+    parents = node.parents
+    try:
+        grads = op.local_grads(*parents, output=node)
+    except TypeError as error:
+        raise TypeError(
+            f"{op!r} cannot be differentiated twice: its local_grads failed on Value inputs at "
+            f"{_where(node)} ({error}). Write local_grads with arithmetic and Value methods "
+            f"(x.cos(), x.exp(), 1.0 - output * output) instead of math functions, so that "
+            f"the same code works on floats and on Values"
+        ) from error
+    except (ArithmeticError, ValueError) as error:
+        raise _reworded(
+            error, f"local_grads failed on Value inputs at {_where(node)}: {error}"
+        ) from error
+    if (
+        not isinstance(grads, tuple)
+        or len(grads) != len(parents)
+        or not all(
+            isinstance(d, Value) or (isinstance(d, numbers.Real) and not isinstance(d, bool))
+            for d in grads
+        )
+    ):
+        raise TypeError(
+            f"{op!r}.local_grads must return a tuple of {len(parents)} Values or numbers "
+            f"(one per input) when given Values, got {grads!r} at {_where(node)}"
+        )
+    return grads
 
 
 @attrs.frozen

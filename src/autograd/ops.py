@@ -1,4 +1,12 @@
-"""The built-in operations, one class each, stating their maths."""
+"""The built-in operations, one class each, stating their maths.
+
+Every ``local_grads`` works on floats and on Values alike: called on the input nodes (as
+:meth:`GraphExecutor.grad <autograd.GraphExecutor.grad>` does with ``create_graph=True``), it
+builds the derivative as nodes of the same operations, which can be differentiated again. Most
+are plain arithmetic (``1.0 - output * output``), which needs nothing more; where a function
+such as cos appears, a helper below picks :mod:`math` for a float and the Value method for a
+node, testing ``type(x) is float`` first so the float path pays one identity test.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +18,42 @@ from typing import ClassVar
 import attrs
 
 from autograd.operation import Operation
-from autograd.value import _to_float
+from autograd.value import Value, _to_float
 
 __all__ = [
+    "Abs",
     "Add",
+    "Cos",
     "Div",
     "Exp",
     "Log",
     "LogSumExp",
+    "Max",
+    "Min",
+    "Mod",
     "Mul",
     "Neg",
     "Pow",
     "Power",
     "ReLU",
     "Sigmoid",
+    "Sin",
+    "Softmax",
+    "Softplus",
+    "Sqrt",
     "Sub",
     "Tanh",
 ]
+
+
+def _is_node(x: object) -> bool:
+    """Whether a local derivative is being built on a node rather than computed on a float."""
+    return type(x) is not float and isinstance(x, Value)
+
+
+def _number(x: float | Value) -> float:
+    """The number of a float or a node, for derivatives that are piecewise constant in it."""
+    return x.data if isinstance(x, Value) else x
 
 
 @attrs.frozen
@@ -122,6 +149,22 @@ def _pow_slope(x: float, k: float) -> float:
     return slope
 
 
+def _pow_slope_node(x: Value, k: float) -> Value | float:
+    """Pow's derivative k * x**(k-1), built on a node as a graph.
+
+    Constant for k = 0 and k = 1, ``k * x`` for k = 2 (x**1 is x, bit for bit); at x = 0 with
+    k < 1 the slope is infinite and the Pow of k - 1 raises ZeroDivisionError, since no graph
+    can carry an infinite slope's own derivative.
+    """
+    if k == 0:
+        return 0.0
+    if k == 1:
+        return 1.0
+    if k == 2:
+        return k * x
+    return k * x ** (k - 1)
+
+
 @attrs.frozen
 class Pow(Operation):
     """Power by a constant: f(x) = x**k; df/dx = k * x**(k-1).
@@ -142,6 +185,8 @@ class Pow(Operation):
         return result
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        if _is_node(x):
+            return (_pow_slope_node(x, self.exponent),)  # type: ignore[arg-type,return-value]
         return (_pow_slope(x, self.exponent),)
 
     def __str__(self) -> str:
@@ -162,6 +207,8 @@ class Power(Operation):
         return result
 
     def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
+        if _is_node(a) or _is_node(b):
+            return (b * a ** (b - 1.0), output * _log(a))  # type: ignore[return-value]
         try:
             da: float = b * a ** (b - 1.0)
         except OverflowError:  # a > 0, so the slope has b's sign; as a / b gives inf, not an error
@@ -231,6 +278,14 @@ class Log(Operation):
         return (1.0 / x,)
 
 
+def _sigmoid(x: float) -> float:
+    """1 / (1 + e**-x) in two branches so that e**|x| is never formed: no overflow at -1000."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
 @attrs.frozen
 class Sigmoid(Operation):
     """Logistic sigmoid: f(x) = 1 / (1 + e**-x); df/dx = f(x) * (1 - f(x))."""
@@ -238,11 +293,7 @@ class Sigmoid(Operation):
     symbol: ClassVar[str] = "sigmoid"
 
     def forward(self, x: float) -> float:  # noqa: D102
-        # Two branches so that e**|x| is never formed: no overflow at x = -1000.
-        if x >= 0.0:
-            return 1.0 / (1.0 + math.exp(-x))
-        z = math.exp(x)
-        return z / (1.0 + z)
+        return _sigmoid(x)
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         return (output * (1.0 - output),)
@@ -277,11 +328,219 @@ class LogSumExp(Operation):
         return m + math.log(math.fsum([exp(x - m) for x in xs]))
 
     def local_grads(self, *xs: float, output: float) -> tuple[float, ...]:  # noqa: D102
-        m = max(xs)
-        exp = math.exp
-        terms = [exp(x - m) for x in xs]
-        total = math.fsum(terms)
-        return tuple(t / total for t in terms)
+        if any(_is_node(x) for x in xs):
+            # On nodes: one Softmax node per input, computing the very floats below.
+            return tuple(Softmax(i)(*xs) for i in range(len(xs)))  # type: ignore[misc]
+        return tuple(_softmax(xs))
+
+
+def _softmax(xs: tuple[float, ...]) -> list[float]:
+    """e**(xi - m) / sum_j e**(xj - m), m the largest input, the sum correctly rounded."""
+    m = max(xs)
+    exp = math.exp
+    terms = [exp(x - m) for x in xs]
+    total = math.fsum(terms)
+    return [t / total for t in terms]
+
+
+def _check_index(instance: Softmax, attribute: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or value < 0:
+        raise TypeError(f"Softmax index must be an int >= 0, got {type(value).__name__}: {value!r}")
+
+
+@attrs.frozen
+class Softmax(Operation):
+    """One output of the softmax: f(x) = e**xi / sum_j e**xj for the input at ``index``.
+
+    df/dxj = f * (1 - sj) for j = i and -f * sj otherwise, sj the softmax's output j. It is the
+    gradient of :class:`LogSumExp`, and how that gradient becomes a graph: LogSumExp's
+    ``local_grads`` on Values returns one Softmax node per input, computed as its ``local_grads``
+    on floats computes them (with m the largest input, e**(xi - m) / sum_j e**(xj - m)), so the
+    numbers agree bit for bit. Takes one or more inputs; ``index`` must be one of them.
+    """
+
+    arity: ClassVar[int | None] = None
+    symbol: ClassVar[str] = "softmax"
+
+    index: int = attrs.field(validator=_check_index)
+
+    def forward(self, *xs: float) -> float:  # noqa: D102
+        if self.index >= len(xs):
+            raise ValueError(f"softmax of input {self.index} needs more than {len(xs)} inputs")
+        return _softmax(xs)[self.index]
+
+    def local_grads(self, *xs: float, output: float) -> tuple[float, ...]:  # noqa: D102
+        i = self.index
+        if any(_is_node(x) for x in xs):
+            others = [output if j == i else Softmax(j)(*xs) for j in range(len(xs))]
+        else:
+            others = _softmax(xs)  # type: ignore[assignment]
+        return tuple(output * ((1.0 if j == i else 0.0) - s) for j, s in enumerate(others))  # type: ignore[misc]
+
+
+def _log(x: float | Value) -> float | Value:
+    return x.log() if _is_node(x) else math.log(x)  # type: ignore[union-attr,arg-type]
+
+
+def _sin(x: float | Value) -> float | Value:
+    return x.sin() if _is_node(x) else math.sin(x)  # type: ignore[union-attr,arg-type]
+
+
+def _cos(x: float | Value) -> float | Value:
+    return x.cos() if _is_node(x) else math.cos(x)  # type: ignore[union-attr,arg-type]
+
+
+@attrs.frozen
+class Abs(Operation):
+    """Absolute value: f(x) = |x|; df/dx = sign x, and 0 at x = 0 (PyTorch's convention).
+
+    The second derivative is 0 everywhere but at the kink. NaN stays NaN.
+    """
+
+    symbol: ClassVar[str] = "abs"
+
+    def forward(self, x: float) -> float:  # noqa: D102
+        return abs(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        return (1.0 if x > 0.0 else -1.0 if x < 0.0 else 0.0,)
+
+
+@attrs.frozen
+class Sqrt(Operation):
+    """Square root: f(x) = sqrt x for x >= 0; df/dx = 1 / (2 f(x)), +inf at x = 0 (as PyTorch).
+
+    The second derivative, -1 / (4 x f(x)), is built from the first: at x = 0, where the slope
+    is infinite, differentiating twice (``create_graph=True``) raises ZeroDivisionError.
+    """
+
+    symbol: ClassVar[str] = "sqrt"
+
+    def forward(self, x: float) -> float:  # noqa: D102
+        if x < 0.0:
+            raise ValueError(f"sqrt is defined for x >= 0, got {x!r}")
+        return math.sqrt(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        if _is_node(output) or output != 0.0:
+            return (0.5 / output,)
+        return (math.inf,)
+
+
+@attrs.frozen
+class Sin(Operation):
+    """Sine: f(x) = sin x; df/dx = cos x (and d2f/dx2 = -sin x, through Cos)."""
+
+    symbol: ClassVar[str] = "sin"
+
+    def forward(self, x: float) -> float:  # noqa: D102
+        return math.sin(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        return (_cos(x),)  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Cos(Operation):
+    """Cosine: f(x) = cos x; df/dx = -sin x (and d2f/dx2 = -cos x, through Sin)."""
+
+    symbol: ClassVar[str] = "cos"
+
+    def forward(self, x: float) -> float:  # noqa: D102
+        return math.cos(x)
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        return (-_sin(x),)  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Softplus(Operation):
+    """Softplus: f(x) = ln(1 + e**x); df/dx = 1 / (1 + e**-x), the sigmoid of x.
+
+    ``forward`` computes max(x, 0) + ln(1 + e**-|x|), which neither overflows at x = 1000 nor
+    loses the small result at x = -1000. (PyTorch's ``softplus`` returns x itself above its
+    ``threshold`` of 20; this is the exact function, which differs there by less than e**-20.)
+    The second derivative is the sigmoid's, f'(x) * (1 - f'(x)).
+    """
+
+    symbol: ClassVar[str] = "softplus"
+
+    def forward(self, x: float) -> float:  # noqa: D102
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
+        if _is_node(x):
+            return (x.sigmoid(),)  # type: ignore[attr-defined]
+        return (_sigmoid(x),)
+
+
+@attrs.frozen
+class Max(Operation):
+    """Larger of two: f(a, b) = max(a, b); df/da = 1 if a > b, 0 if a < b, 1/2 if a = b.
+
+    At a tie the gradient is shared evenly between the inputs, as PyTorch's ``maximum`` does
+    (so ``max(x, x)`` has slope 1). NaN in either input gives NaN.
+    """
+
+    arity: ClassVar[int] = 2
+    symbol: ClassVar[str] = "max"
+
+    def forward(self, a: float, b: float) -> float:  # noqa: D102
+        if a != a:
+            return a
+        return a if a > b else b
+
+    def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
+        if a > b:
+            return (1.0, 0.0)
+        if a < b:
+            return (0.0, 1.0)
+        return (0.5, 0.5)
+
+
+@attrs.frozen
+class Min(Operation):
+    """Smaller of two: f(a, b) = min(a, b); df/da = 1 if a < b, 0 if a > b, 1/2 if a = b.
+
+    At a tie the gradient is shared evenly between the inputs, as PyTorch's ``minimum`` does.
+    NaN in either input gives NaN.
+    """
+
+    arity: ClassVar[int] = 2
+    symbol: ClassVar[str] = "min"
+
+    def forward(self, a: float, b: float) -> float:  # noqa: D102
+        if a != a:
+            return a
+        return a if a < b else b
+
+    def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
+        if a < b:
+            return (1.0, 0.0)
+        if a > b:
+            return (0.0, 1.0)
+        return (0.5, 0.5)
+
+
+@attrs.frozen
+class Mod(Operation):
+    """Remainder, as Python's float ``%``: f(a, b) = a - b * floor(a/b) for b != 0.
+
+    The result has the sign of b. df/da = 1, df/db = -floor(a/b) (PyTorch's ``remainder``);
+    both are piecewise constant, so every higher derivative is 0. f jumps where a/b is a whole
+    number: there the derivative is the one-sided one, from the side where floor(a/b) is a/b.
+    """
+
+    arity: ClassVar[int] = 2
+    symbol: ClassVar[str] = "%"
+
+    def forward(self, a: float, b: float) -> float:  # noqa: D102
+        if b == 0.0:
+            raise ZeroDivisionError(f"modulo by zero ({a!r} % {b!r})")
+        return a % b
+
+    def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
+        return (1.0, -(_number(a) // _number(b)))
 
 
 # Stateless operations are shared: Value's operators reuse one instance each.
@@ -296,6 +555,12 @@ _RELU = ReLU()
 _EXP = Exp()
 _LOG = Log()
 _SIGMOID = Sigmoid()
+_ABS = Abs()
+_SQRT = Sqrt()
+_SIN = Sin()
+_COS = Cos()
+_SOFTPLUS = Softplus()
+_MOD = Mod()
 
 
 @functools.lru_cache(maxsize=256, typed=True)

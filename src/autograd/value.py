@@ -64,7 +64,11 @@ class Value:
     be walked backwards (gradients), forwards (replay) and drawn.
 
     Equality and hashing are by identity: Values are graph nodes, not numbers, so they can be
-    keys of dicts and members of sets, and ``a == b`` never builds a node.
+    keys of dicts and members of sets, and ``a == b`` never builds a node. The orderings ``<``,
+    ``<=``, ``>``, ``>=`` (with a Value or a number) compare ``data`` and return a bool; no
+    gradient flows through a comparison. A Value is not a number to Python: ``float(v)`` and
+    ``math.tanh(v)`` raise TypeError, so a math function can never silently cut the graph (use
+    ``v.data`` for the number, ``v.tanh()`` for a node).
 
     Attributes:
         data: The number this node holds (always a float).
@@ -118,8 +122,30 @@ class Value:
         op = f", op={self.op}" if self.op is not None else ""
         return f"Value({name}data={self.data!r}, grad={self.grad!r}{op})"
 
-    def __float__(self) -> float:
-        return self.data
+    # No __float__: with one, math.tanh(v) or math.cos(v) silently returned a float and cut the
+    # graph there, and a derivative written with math functions was silently wrong at second
+    # order. Without it they raise TypeError ("must be real number, not Value"), as micrograd's
+    # Value does; use v.data for the number and v.tanh(), v.cos(), ... for a node.
+
+    # Comparisons look at data and return a bool: they are how a derivative picks its branch
+    # (ReLU's, Max's) on Values as on floats. No gradient flows through a comparison. `==` stays
+    # identity (see the class docstring).
+
+    def __lt__(self, other: Value | float) -> bool:
+        right = _compared(other)
+        return self.data < right if right is not None else NotImplemented
+
+    def __le__(self, other: Value | float) -> bool:
+        right = _compared(other)
+        return self.data <= right if right is not None else NotImplemented
+
+    def __gt__(self, other: Value | float) -> bool:
+        right = _compared(other)
+        return self.data > right if right is not None else NotImplemented
+
+    def __ge__(self, other: Value | float) -> bool:
+        right = _compared(other)
+        return self.data >= right if right is not None else NotImplemented
 
     # Arithmetic. Each operator names its Operation explicitly; a plain number on either side
     # becomes a constant leaf. Anything else returns NotImplemented, so Python raises its usual
@@ -172,6 +198,17 @@ class Value:
         left = _operand(base)
         return _apply2(_POWER, left, self) if left is not None else NotImplemented
 
+    def __mod__(self, other: Value | float) -> Value:
+        right = other if type(other) is Value else _operand(other)
+        return _apply2(_MOD, self, right) if right is not None else NotImplemented
+
+    def __rmod__(self, other: float) -> Value:
+        left = _operand(other)
+        return _apply2(_MOD, left, self) if left is not None else NotImplemented
+
+    def __abs__(self) -> Value:
+        return _apply1(_ABS, self)
+
     def tanh(self) -> Value:
         """Hyperbolic tangent of this node (see :class:`~autograd.Tanh`)."""
         return _apply1(_TANH, self)
@@ -191,6 +228,26 @@ class Value:
     def sigmoid(self) -> Value:
         """Logistic sigmoid of this node (see :class:`~autograd.Sigmoid`)."""
         return _apply1(_SIGMOID, self)
+
+    def abs(self) -> Value:
+        """Absolute value of this node (see :class:`~autograd.Abs`); ``abs(v)`` too."""
+        return _apply1(_ABS, self)
+
+    def sqrt(self) -> Value:
+        """Square root of this node (see :class:`~autograd.Sqrt`)."""
+        return _apply1(_SQRT, self)
+
+    def sin(self) -> Value:
+        """Sine of this node (see :class:`~autograd.Sin`)."""
+        return _apply1(_SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine of this node (see :class:`~autograd.Cos`)."""
+        return _apply1(_COS, self)
+
+    def softplus(self) -> Value:
+        """Softplus of this node, ln(1 + e**x) (see :class:`~autograd.Softplus`)."""
+        return _apply1(_SOFTPLUS, self)
 
     def backward(self, seed: float = 1.0) -> None:
         """Add d(self)/d(node) into ``grad`` of every node of this graph.
@@ -228,6 +285,15 @@ def _operand(x: object) -> Value | None:
     return _constant(_to_float(x, "operand"))
 
 
+def _compared(x: object) -> float | None:
+    """The number a comparison with ``x`` looks at; None for a type it does not accept."""
+    if type(x) is Value:
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
+        return None
+    return x.data if isinstance(x, Value) else x  # type: ignore[return-value]
+
+
 def _constant(data: float) -> Value:
     """A leaf for a number met in arithmetic (the 2 of ``x * 2``), made without ``__init__``.
 
@@ -250,15 +316,21 @@ _new = object.__new__
 # Imported last: operations build Values, so they import this module, which must exist first.
 from autograd.operation import _apply1, _apply2  # noqa: E402
 from autograd.ops import (  # noqa: E402
+    _ABS,
     _ADD,
+    _COS,
     _DIV,
     _EXP,
     _LOG,
+    _MOD,
     _MUL,
     _NEG,
     _POWER,
     _RELU,
     _SIGMOID,
+    _SIN,
+    _SOFTPLUS,
+    _SQRT,
     _SUB,
     _TANH,
     _pow,
