@@ -194,7 +194,7 @@ class Pow(Operation):
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         if type(x) is not float and isinstance(x, Value):
-            return (_pow_slope_node(x, self.exponent),)  # type: ignore[return-value]
+            return (_pow_slope_node(x, self.exponent),)
         return (_pow_slope(x, self.exponent),)
 
     def __str__(self) -> str:
