@@ -60,6 +60,12 @@ def _render(root: Value) -> bytes:
         return render(root, Path(where) / "graph.svg").read_bytes()
 
 
+def tutorial_sum() -> bytes:
+    """Section 2 of the tutorial: d = a*b + c, before backward."""
+    d = lecture_expression().parents[0]
+    return _render(d)
+
+
 def tutorial_expression() -> bytes:
     """Section 3 of the tutorial: L = (a*b + c) * f after backward."""
     L = lecture_expression()
@@ -72,7 +78,13 @@ def tutorial_neuron() -> bytes:
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
     w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
     bias = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + bias
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1*w1 + x2*w2"
+    n = x1w1x2w2 + bias
     n.label = "n"
     o = n.tanh()
     o.label = "o"
@@ -127,6 +139,7 @@ def moons_history() -> bytes:
 
 FIGURE_MAKERS: dict[str, Callable[[], bytes]] = {
     "architecture.svg": architecture,
+    "tutorial-d.svg": tutorial_sum,
     "tutorial-L.svg": tutorial_expression,
     "tutorial-neuron.svg": tutorial_neuron,
     "neuron.svg": lecture_neuron_drawing,
