@@ -206,3 +206,15 @@ def test_explain_header_names_an_unlabelled_roots_op_once() -> None:
     assert explain(z, format="markdown").startswith("Backward pass from `#4(+)`, seeded")
     z.label = "z"
     assert explain(z).startswith("Backward pass from z (+), seeded with z.grad = 1:")
+
+
+def test_explain_is_a_str_that_jupyter_shows_as_a_markdown_table() -> None:
+    o = lecture_neuron()
+    text = explain(o)
+    table = explain(o, format="markdown")
+    assert isinstance(text, str)
+    assert text.startswith("Backward pass from o (tanh), seeded with o.grad = 1:\n  1. n.grad")
+    assert text._repr_markdown_() == table == table._repr_markdown_()
+    leaf = explain(Value(1.0, label="x"))
+    assert leaf.startswith("x is a leaf")
+    assert leaf._repr_markdown_().startswith("`x` is a leaf")

@@ -19,7 +19,7 @@ CORE = frozenset({"autograd.value", "autograd.operation", "autograd.ops", "autog
 
 # Lowest first. The first prefix a module name starts with (or equals) gives its layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("autograd.files",),
+    ("autograd.files", "autograd.markdown"),
     tuple(sorted(CORE)),
     ("autograd.numerical", "autograd.higher", "autograd.testing", "autograd.replay"),
     ("autograd.views",),

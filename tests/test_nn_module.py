@@ -218,3 +218,49 @@ def test_same_numbers_as_micrograd() -> None:
     their_scores = [theirs([MicroValue(a) for a in x]) for x in xs]
     our_scores = [ours.outputs(x)[0] for x in xs]
     assert [s.data for s in our_scores] == [s.data for s in their_scores]
+
+
+def test_module_summary_lists_layers_and_counts() -> None:
+    summary = MLP(3, [4, 4, 1], activation="tanh", seed=0).summary()
+    assert summary.splitlines() == [
+        "MLP(3, [4, 4, 1], activation='tanh'): 41 parameters",
+        "  L0: 3 inputs, 4 tanh neurons, 16 parameters",
+        "  L1: 4 inputs, 4 tanh neurons, 20 parameters",
+        "  L2: 4 inputs, 1 linear neuron, 5 parameters",
+    ]
+    assert summary._repr_markdown_().splitlines() == [
+        "`MLP(3, [4, 4, 1], activation='tanh'): 41 parameters`",
+        "",
+        "| layer | inputs | neurons | activation | parameters |",
+        "| --- | -: | -: | --- | -: |",
+        "| L0 | 3 | 4 | tanh | 16 |",
+        "| L1 | 4 | 4 | tanh | 20 |",
+        "| L2 | 4 | 1 | linear | 5 |",
+    ]
+    assert (
+        Layer(2, 3, seed=0).summary().splitlines()[1]
+        == "  layer: 2 inputs, 3 relu neurons, 9 parameters"
+    )
+    assert Neuron(2, nonlin=False, seed=0).summary().splitlines() == [
+        "Neuron(2, linear): 3 parameters",
+        "  neuron: 2 inputs, 1 linear neuron, 3 parameters",
+    ]
+
+
+def test_module_summary_of_a_users_module_is_its_parameter_count() -> None:
+    class Scale(Module):
+        def __init__(self) -> None:
+            self.k = Value(2.0, label="k")
+
+        def __call__(self, x: list[Value | float]) -> Value:  # type: ignore[override]
+            return self.k * x[0]
+
+        def parameters(self) -> list[Value]:
+            return [self.k]
+
+        def __repr__(self) -> str:
+            return "Scale()"
+
+    summary = Scale().summary()
+    assert summary == "Scale(): 1 parameter"
+    assert summary._repr_markdown_() == "`Scale(): 1 parameter`"

@@ -21,6 +21,7 @@ from autograd import (
     Value,
 )
 from autograd.executor import backends, register_backend
+from autograd.markdown import Markdown
 from strategies import small_floats
 from userops import Fma, Kink, Mix, Sin
 
@@ -484,3 +485,10 @@ def test_register_backend_makes_a_name_compile_through_it() -> None:
         register_backend("", compiler)
     with pytest.raises(TypeError, match="must be callable"):
         register_backend("x", 42)  # type: ignore[arg-type]
+
+
+def test_plan_listing_shows_in_jupyter_as_a_python_code_block() -> None:
+    x = Value(2.0, label="x")
+    listing = GraphExecutor().compile(x * x, backend="python").listing()
+    assert isinstance(listing, Markdown)
+    assert listing._repr_markdown_() == f"```python\n{listing}\n```"

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from autograd import Value
+from autograd.markdown import Markdown
 from nn._checks import positive_int
 from nn._modelfile import read_model_file, write_model_file
 
@@ -45,6 +46,40 @@ class Module(abc.ABC):
         """Set ``grad`` to 0.0 on every parameter (before each backward pass: it accumulates)."""
         for p in self.parameters():
             p.grad = 0.0
+
+    def summary(self) -> Markdown:
+        """The module in a few lines: its parameter count, then one line per layer.
+
+        A ``str``; a Jupyter cell ending in it shows the layers as a Markdown table.
+
+        Examples:
+            >>> from nn import MLP
+            >>> print(MLP(2, [16, 16, 1], seed=0).summary())
+            MLP(2, [16, 16, 1], activation='relu'): 337 parameters
+              L0: 2 inputs, 16 relu neurons, 48 parameters
+              L1: 16 inputs, 16 relu neurons, 272 parameters
+              L2: 16 inputs, 1 linear neuron, 17 parameters
+        """
+        total = len(self.parameters())
+        head = f"{self!r}: {total} parameter{'' if total == 1 else 's'}"
+        rows = self._summary_rows()
+        lines = [head]
+        for name, nin, nout, kind, count in rows:
+            neurons = f"{nout} {kind} neuron{'' if nout == 1 else 's'}"
+            lines.append(f"  {name}: {nin} inputs, {neurons}, {count} parameters")
+        table = [f"`{head}`"]
+        if rows:
+            table += [
+                "",
+                "| layer | inputs | neurons | activation | parameters |",
+                "| --- | -: | -: | --- | -: |",
+                *(f"| {n} | {i} | {o} | {k} | {c} |" for n, i, o, k, c in rows),
+            ]
+        return Markdown("\n".join(lines), "\n".join(table))
+
+    def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
+        """One (name, inputs, neurons, activation, parameters) row per layer; none by default."""
+        return []
 
 
 def _check_activation(activation: object) -> str:
@@ -154,6 +189,10 @@ class Neuron(Module):
         kind = self.activation if self.nonlin else "linear"
         return f"Neuron({self.nin}, {kind})"
 
+    def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
+        kind = self.activation if self.nonlin else "linear"
+        return [(self.name or "neuron", self.nin, 1, kind, self.nin + 1)]
+
 
 class Layer(Module):
     """A layer of ``nout`` neurons reading the same ``nin`` inputs.
@@ -220,6 +259,11 @@ class Layer(Module):
     def __repr__(self) -> str:
         kind = self.neurons[0].activation if self.neurons[0].nonlin else "linear"
         return f"Layer({self.nin}, {self.nout}, {kind})"
+
+    def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
+        first = self.neurons[0]
+        kind = first.activation if first.nonlin else "linear"
+        return [(self.name or "layer", self.nin, self.nout, kind, self.nout * (self.nin + 1))]
 
 
 class MLP(Module):
@@ -341,6 +385,9 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
+
+    def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
+        return [row for layer in self.layers for row in layer._summary_rows()]
 
 
 MultiLayerPerceptron = MLP

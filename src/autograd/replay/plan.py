@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from autograd.executor import _not_tuple
+from autograd.markdown import Markdown
 from autograd.operation import _is_number
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
 from autograd.value import Value
@@ -297,7 +298,7 @@ class Plan:
             for i, leaf in self._leaf_sources:
                 leaf.grad += grads[i]
 
-    def listing(self) -> str:
+    def listing(self) -> Markdown:
         """The plan's steps as straight-line Python: one line per node forward, one per input back.
 
         ``d[i]`` is node i's data and ``g[i]`` its gradient, nodes numbered in topological
@@ -311,9 +312,9 @@ class Plan:
         right sign. (The replay loop itself skips the lines ``g[j] += g[i]`` that copy an
         Add's gradient into an input used nowhere else, reading that gradient where it is: the
         same number, bit for bit.) Written afresh on each call: for a million nodes, tens of
-        megabytes.
+        megabytes. A ``str`` that a Jupyter cell ending in it shows as a code block.
         """
-        return "\n".join(self._listing_lines())
+        return Markdown.code("\n".join(self._listing_lines()), "python")
 
     def _listing_lines(self) -> Iterator[str]:
         order = self._order

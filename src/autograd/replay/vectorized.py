@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from autograd.markdown import Markdown
 from autograd.replay.groups import Floats, Group, Ints, Route
 from autograd.replay.levels import Shape, schedule
 from autograd.replay.plan import Plan, _root_name
@@ -274,13 +275,14 @@ class VectorPlan:
             return self._eager_gradients(seed)  # raises what eager execution raises
         return g
 
-    def listing(self) -> str:
+    def listing(self) -> Markdown:
         """The plan's levels and groups: what numpy computes, level by level.
 
         ``d[i]`` is node i's data, ``g[i]`` its gradient, ``e[k]`` the edge slot k that one
-        input's contribution to a node's gradient goes to. Long index lists are cut short.
+        input's contribution to a node's gradient goes to. Long index lists are cut short. A
+        ``str`` that a Jupyter cell ending in it shows as a code block.
         """
-        return "\n".join(self._listing_lines())
+        return Markdown.code("\n".join(self._listing_lines()), "text")
 
     def _listing_lines(self) -> Iterator[str]:
         order = self._order

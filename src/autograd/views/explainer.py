@@ -17,6 +17,7 @@ from autograd.executor import (
     _named_with_op,
     _step_line,
 )
+from autograd.markdown import Markdown
 from autograd.value import Value
 
 __all__ = ["ExplainedStep", "explain", "explain_steps"]
@@ -109,7 +110,7 @@ def _code(text: str) -> str:
     return f"{fence}{body}{fence}"
 
 
-def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str:
+def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> Markdown:
     """The backward pass from ``root`` as readable lines, one chain-rule step per line.
 
     Each line says which gradient grows, by how much and why, in the order the executor does
@@ -124,7 +125,9 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
         format: ``"text"`` for numbered lines, ``"markdown"`` for a table.
 
     Returns:
-        A header line and the steps, joined by newlines (no trailing newline).
+        A header line and the steps, joined by newlines (no trailing newline): a ``str``
+        (:class:`~autograd.markdown.Markdown`) that a Jupyter cell ending in it shows as the
+        Markdown table, whichever ``format`` it prints as.
 
     Raises:
         ValueError: ``format`` is neither ``"text"`` nor ``"markdown"``.
@@ -146,17 +149,21 @@ def explain(root: Value, *, format: Literal["text", "markdown"] = "text") -> str
     stepper, steps = _record_pass(root)
     explained = _explained(steps, stepper.names)
     name = stepper.names[root]
-    markdown = format == "markdown"
     if root.op is None:
-        subject = _code(name) if markdown else name
-        return (
-            f"{subject} is a leaf: its gradient is the seed, 1, and there is nothing to pass back."
-        )
-    if not markdown:
-        lines = [f"Backward pass from {_named_with_op(root, name)}, seeded with {name}.grad = 1:"]
-        width = len(str(len(explained)))
-        lines += [f"  {e.number:>{width}}. {e}" for e in explained]
-        return "\n".join(lines)
+        leaf = "is a leaf: its gradient is the seed, 1, and there is nothing to pass back."
+        table = f"{_code(name)} {leaf}"
+        return Markdown(table if format == "markdown" else f"{name} {leaf}", table)
+    table = _table(root, name, explained)
+    if format == "markdown":
+        return Markdown(table, table)
+    lines = [f"Backward pass from {_named_with_op(root, name)}, seeded with {name}.grad = 1:"]
+    width = len(str(len(explained)))
+    lines += [f"  {e.number:>{width}}. {e}" for e in explained]
+    return Markdown("\n".join(lines), table)
+
+
+def _table(root: Value, name: str, explained: Sequence[ExplainedStep]) -> str:
+    """The steps as a Markdown table under a header line."""
     op = f" ({_code(str(root.op))})" if root.label else ""  # #4(+) names its op already
     lines = [
         f"Backward pass from {_code(name)}{op}, seeded with {_code(name + '.grad')} = 1:",
