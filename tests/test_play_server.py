@@ -278,3 +278,15 @@ def test_server_survives_thousands_of_requests(play_server: PlayServer) -> None:
     assert status == 200
     assert data["leaves"][0]["grad"] == 6.0
     assert "Traceback" not in log(play_server)
+
+
+def test_server_says_how_to_install_graphviz_when_dot_is_missing(
+    play_server: PlayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = session(play_server)
+    monkeypatch.setenv("PATH", "")
+    status, data = post(play_server, "/api/expression", {"session": key, "action": "backward"})
+    assert status == 500
+    assert "apt-get install graphviz" in data["error"]
+    status, data = post(play_server, "/api/train", {"session": key, "action": "state"})
+    assert status == 200  # training draws no graph
