@@ -127,6 +127,16 @@ def leaf_cells(page: Any, view: str) -> dict[str, dict[str, str]]:
 
 
 def test_browser_formula_backward_shows_the_engines_gradients(page: Any) -> None:
+    page.get_by_role("button", name="Backward").click()
+    page.get_by_text("backward pass done").wait_for()
+    shown = leaf_cells(page, "expression")
+    assert {name: cells["grad"] for name, cells in shown.items()} == {
+        "a": "6",
+        "b": "-4",
+        "c": "-2",
+        "f": "4",
+    }
+    shoot(page, "play-expression", docs=True)
     formula = page.get_by_label("Formula")
     formula.fill("tanh(x*w + b) * x")
     formula.press("Enter")
@@ -152,9 +162,6 @@ def test_browser_formula_backward_shows_the_engines_gradients(page: Any) -> None
     formula.press("Enter")
     page.get_by_text("out = -2 (7 nodes)").wait_for()  # a = c = f = 1 now, b is still -3
     assert alert.inner_text() == ""
-    page.get_by_role("button", name="Backward").click()
-    page.get_by_text("backward pass done").wait_for()
-    shoot(page, "play-expression", docs=True)
 
 
 def test_browser_steps_highlight_the_nodes_and_lines_of_explain(page: Any) -> None:
@@ -248,6 +255,9 @@ def test_browser_trains_moons_live(page: Any) -> None:
     accuracy = float(page.locator("#accuracy").inner_text().rstrip("%"))
     assert accuracy > first_accuracy
     assert accuracy >= 85.0
+    network = page.locator("#network svg g.node title").all_text_contents()
+    assert len(network) == 2 + 16 + 16 + 1  # the inputs x0, x1 and a box per neuron
+    assert "L1.N15: relu" in page.locator("#network svg").text_content()
     shoot(page, "play-train-live")
 
 

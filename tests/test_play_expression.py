@@ -188,5 +188,6 @@ def test_step_back_undoes_exactly_and_a_slider_ends_the_stepping() -> None:
 
 
 def test_dot_draws_shallow_graphs_left_to_right_and_deep_ones_top_down() -> None:
-    assert 'rankdir="LR"' in ExpressionState.from_formula("(a*b + c) * f", {}).dot()
+    assert 'rankdir="LR"' in ExpressionState.from_formula("a*b + c", {}).dot()
+    assert 'rankdir="TB"' in ExpressionState.from_formula("(a*b + c) * f", {}).dot()
     assert 'rankdir="TB"' in neuron_state("tanh").dot()

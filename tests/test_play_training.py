@@ -149,3 +149,19 @@ def test_datasets_all_start_and_take_one_epoch() -> None:
         state = TrainState(name)
         state.run(epochs=1)
         assert state.snapshot()["epoch"] == 1
+
+
+def test_network_dot_draws_every_neuron_with_its_weights_and_last_gradients() -> None:
+    state = TrainState("moons")
+    before = state.network_dot()
+    assert "grad 0\\l" in before
+    state.run(epochs=1)
+    source = state.network_dot()
+    names = [f"L0.N{i}" for i in range(16)] + [f"L1.N{i}" for i in range(16)] + ["L2.N0"]
+    for name in names:
+        assert f'label="{name}: ' in source
+    w = state.model.layers[0].neurons[0].w[0]
+    assert f"w0 {w.data:.4g}   grad {w.grad:.4g}" in source
+    iris = TrainState("iris").network_dot()
+    assert "the 3 outputs added up, to draw them together" in iris
+    assert 'label="L1.N2: linear' in iris

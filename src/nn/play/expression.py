@@ -57,7 +57,7 @@ NEURON_ACTIVATIONS = ("tanh", "relu")
 RankDir = Literal["LR", "TB"]
 
 _SLIDER_HALF_WIDTH = 5.0
-_LEFT_TO_RIGHT_DEPTH = 3  # the most operations on a path for a left-to-right drawing
+_LEFT_TO_RIGHT_DEPTH = 2  # the most operations on a path for a left-to-right drawing
 
 
 class PlayError(ValueError):

@@ -140,7 +140,12 @@ def _train(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         state.remove_point(body.get("index"))
     elif action not in ("setup", "state"):
         raise PlayError(f"unknown action {str(action)[:30]!r}")
-    return state.snapshot()
+    try:
+        network = svg(state.network_dot())
+    except GraphvizNotFoundError as error:
+        state.message = f"the network is not drawn: {error}"
+        network = ""
+    return state.snapshot(network)
 
 
 _ROUTES: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any]]] = {

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from autograd import CompiledGraph, GraphExecutor, Value
+from autograd import CompiledGraph, GraphExecutor, Value, to_dot
 from nn._checks import predicted_class
 from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
 from nn.module import ACTIVATIONS, MLP
@@ -92,7 +92,7 @@ DATASETS: dict[str, Dataset] = {
         (16, 16),
         "relu",
         "sgd",
-        0.5,
+        0.2,
         l2=1e-4,
     ),
     "xor": Dataset(
@@ -339,7 +339,23 @@ class TrainState:
         self.trainer = self._trainer()
         self.message = "removed a point"
 
-    def snapshot(self) -> dict[str, Any]:
+    def network_dot(self) -> str:
+        """DOT source of the network, one box per neuron with its weights, bias and gradients.
+
+        It is :func:`~autograd.to_dot`'s summarised view of the model applied to the first data
+        point; the gradients are those of the last training step (zero before the first).
+        """
+        x = [Value(v, label=f"x{j}") for j, v in enumerate(self._inputs(self.X[:1])[0])]
+        outputs = self.model.outputs(x)
+        root = outputs[0]
+        if len(outputs) > 1:
+            # A drawing has one root: the outputs are added up to join them, and say so.
+            root = sum(outputs[1:], outputs[0])
+            root.label = f"the {len(outputs)} outputs added up, to draw them together"
+        # Top to bottom: a layer is a row, so the page's box opens on the inputs and layer 0.
+        return to_dot(root, view="summary", rankdir="TB")
+
+    def snapshot(self, network_svg: str = "") -> dict[str, Any]:
         """What the page shows, as JSON-ready data."""
         recipe = self.recipe
         result: dict[str, Any] = {
@@ -360,6 +376,7 @@ class TrainState:
             "accuracy": self.accuracy,
             "epoch_seconds": self.seconds[-1] if self.seconds else None,
             "message": self.message,
+            "network_svg": network_svg,
             "plot": None,
         }
         if self.plottable:

@@ -258,6 +258,14 @@ function trainView(section) {
       const classes = data.classes || [];
       $("point-class").replaceChildren(...classes.map((name, k) => new Option(name, k)));
     }
+    // The network at its own size, however wide: scroll it rather than shrink its numbers.
+    $("network").innerHTML = data.network_svg;
+    const network = $("network").querySelector("svg");
+    if (network) {
+      network.style.width = `${(parseFloat(network.getAttribute("width")) * 4) / 3}px`;
+      network.style.maxWidth = "none";
+      network.style.height = "auto";
+    }
     drawPlot(data);
     drawCurve($("loss-curve"), data.loss, null);
     drawCurve($("accuracy-curve"), data.accuracy, [0, 1]);
