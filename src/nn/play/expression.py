@@ -312,7 +312,7 @@ class ExpressionState:
         for node in self.order:
             depth[node] = 1 + max((depth[p] for p in node.parents), default=-1)
         rankdir: RankDir = "LR" if depth[self.root] <= _LEFT_TO_RIGHT_DEPTH else "TB"
-        return to_dot(self.root, max_nodes=MAX_NODES, show_order=True, rankdir=rankdir)
+        return to_dot(self.root, max_nodes=MAX_NODES, show_order=True, rankdir=rankdir, view="full")
 
 
 def _leaf_values(values: object) -> dict[str, float]:
