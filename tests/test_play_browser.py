@@ -38,6 +38,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 UPDATE = os.environ.get("OPGRAD_UPDATE_SCREENSHOTS") == "1"
+# The machine is shared: give the page time, rather than fail a slow moment.
+expect.set_options(timeout=60_000)
 
 # CI installs chromium (make system-deps): there a missing browser fails instead of skipping.
 pytestmark = pytest.mark.skipif(

@@ -6,6 +6,7 @@ import argparse
 import importlib.util
 import shutil
 import sys
+import time
 
 from nn.cli.common import CommandError, Subcommands
 from nn.play import PlayServer, serve
@@ -73,9 +74,13 @@ def _play_command(args: argparse.Namespace) -> int:
             f"play: cannot listen on {args.host} port {args.port}: {error.strerror or error}",
             status=1,
         ) from None
-    print(f"opgrad play: serving on {server.url} (Ctrl-C stops it)", flush=True)
+    started = time.monotonic()
     try:
+        print(f"opgrad play: serving on {server.url} (Ctrl-C stops it)", flush=True)
         serve(server, open_browser=not args.no_browser)
     except KeyboardInterrupt:
-        return 0  # Ctrl-C is how the playground is meant to stop
+        pass  # Ctrl-C is how the playground is meant to stop
+    finally:
+        server.server_close()  # closed already, unless Ctrl-C came before serving
+        print(f"opgrad play: stopped after {time.monotonic() - started:.0f} s", file=sys.stderr)
     return 0

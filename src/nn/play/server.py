@@ -14,7 +14,6 @@ import json
 import secrets
 import sys
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from http import HTTPStatus
@@ -337,14 +336,15 @@ def _no_constant(name: str) -> None:
 
 
 def serve(server: PlayServer, *, open_browser: bool = True) -> None:
-    """Run ``server`` until Ctrl-C (or ``server.shutdown()`` from another thread)."""
-    if open_browser:
-        import webbrowser
+    """Run ``server`` until Ctrl-C (or ``server.shutdown()`` from another thread), then close it.
 
-        threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
-    started = time.monotonic()
+    Ctrl-C comes out of here as KeyboardInterrupt, with the server closed.
+    """
     try:
+        if open_browser:
+            import webbrowser
+
+            threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
-        server.report(f"stopped after {time.monotonic() - started:.0f} s")
