@@ -374,6 +374,25 @@ def test_cli_check_reports_an_op_that_raises_inside_the_domain(
     assert out.splitlines()[1].startswith("PASS")
 
 
+def test_cli_check_to_the_second_order(capsys: pytest.CaptureFixture[str], user_ops: str) -> None:
+    status, out, err = run(capsys, "check", "autograd:Sin", "--order", "2", "--max-examples", "20")
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        "checking Sin() (1 input) to order 2 at up to 20 points in [-10, 10] against central "
+        "finite differences",
+        "PASS: Sin().local_grads agrees with the finite differences to order 2",
+    ]
+    # The user's Sin calls math.cos: right at first order, and named at second.
+    status, out, _ = run(capsys, "check", f"{user_ops}:Sin", "--order", "2")
+    assert status == 1
+    assert out.splitlines()[1].startswith(
+        "FAIL: Sin() raised TypeError at (0.0,): Sin() cannot be differentiated twice"
+    )
+    status, _, err = run(capsys, "check", "autograd:Sin", "--order", "0")
+    assert status == 2
+    assert "--order" in err
+
+
 def test_cli_check_takes_an_instance(capsys: pytest.CaptureFixture[str], user_ops: str) -> None:
     status, out, _ = run(capsys, "check", f"{user_ops}:double", "--max-examples", "5")
     assert status == 0

@@ -64,3 +64,47 @@ def test_gradcheck_outside_domain_is_explained() -> None:
 def test_numerical_gradients_are_central_differences() -> None:
     (g,) = numerical_gradients(lambda a: a * a * a, [2.0], eps=1e-4)
     assert g == pytest.approx(12.0, abs=1e-7)  # central difference error is eps**2
+
+
+@attrs.frozen
+class FloatSlopeCube(Operation):
+    """x**3 whose local_grads uses x.data on a node: right at first order, wrong at second."""
+
+    def forward(self, x: float) -> float:
+        return x**3
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        number = x.data if isinstance(x, Value) else x
+        return (3 * number * number,)
+
+
+def test_gradcheck_second_order_passes_for_correct_functions() -> None:
+    assert gradcheck(lambda a, b: (a * b + a**2).tanh() / (b * b + 1), [0.7, -1.2], order=2)
+    assert gradcheck(lambda a: a.sin() * a.exp(), [0.3], order=3)
+
+
+def test_gradcheck_second_order_reports_each_pair_of_inputs() -> None:
+    assert gradcheck(FloatSlopeCube(), [1.5])  # first order is right
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda a, b: FloatSlopeCube()(a) * b, [1.5, 2.0], order=2)
+    message = str(info.value)
+    assert "derivatives of order 2 disagree" in message
+    rows = {line.split()[0]: line for line in message.splitlines()[3:]}
+    assert set(rows) == {"x0,x0", "x0,x1", "x1,x0", "x1,x1"}
+    assert "mismatch" in rows["x0,x0"]  # 0 where 6 x b = 18
+    assert "mismatch" not in rows["x1,x1"]
+    reports = {r.wrt: r for r in info.value.reports}
+    assert reports[(0, 0)].analytic == 0.0
+    assert reports[(0, 0)].numeric == pytest.approx(18.0, rel=1e-6)
+    assert reports[(0, 1)].order == 2
+
+
+@pytest.mark.parametrize("order", [0, -1, 1.0, True])
+def test_gradcheck_order_must_be_a_positive_int(order: object) -> None:
+    with pytest.raises(ValueError, match="order must be an int >= 1"):
+        gradcheck(Mul(), [1.0, 2.0], order=order)  # type: ignore[arg-type]
+
+
+def test_gradcheck_second_order_of_a_float_only_op_names_it() -> None:
+    with pytest.raises(TypeError, match=r"WrongSin\(\) cannot be differentiated twice"):
+        gradcheck(WrongSin(), [0.5], order=2, atol=10.0)

@@ -219,3 +219,70 @@ def test_operation_subclass_with_a_bad_arity_is_refused(arity: object) -> None:
 def test_operation_pow_exponent_too_large_for_a_float_is_named() -> None:
     with pytest.raises(ValueError, match=r"^Pow exponent \(an int of 401 digits\)"):
         Pow(10**400)
+
+
+def test_operation_init_that_sets_an_attribute_says_to_declare_a_field() -> None:
+    class Scale(Operation):
+        def __init__(self, k: float) -> None:
+            self.k = k
+
+        def forward(self, x: float) -> float:
+            return self.k * x
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (self.k,)
+
+    with pytest.raises(attrs.exceptions.FrozenInstanceError) as caught:
+        Scale(3.0)
+    message = str(caught.value)
+    assert message.startswith("Scale.__init__ sets an attribute, but operations are frozen")
+    assert "'k: float' makes Scale(k=3) and Scale(3) work" in message
+    assert type(caught.value).__name__ == "OperationInitError"
+
+
+def test_operation_init_of_fields_is_left_to_attrs() -> None:
+    @attrs.frozen
+    class Scale(Operation):
+        k: float
+
+        def forward(self, x: float) -> float:
+            return self.k * x
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (self.k,)
+
+    assert Scale(3).k == 3
+    assert Scale(k=2.5)(Value(2.0)).data == 5.0
+
+
+def test_operation_called_with_too_many_inputs_names_arity() -> None:
+    class Mix(Operation):  # forgot arity = 2
+        def forward(self, a: float, b: float) -> float:
+            return a * b
+
+        def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:
+            return (b, a)
+
+    with pytest.raises(TypeError) as caught:
+        Mix()(Value(1.0), 2.0)
+    assert str(caught.value) == (
+        "Mix() takes 1 input, got 2: 1.0, 2.0 "
+        "(Mix.arity is 1; an operation of 2 inputs declares arity: ClassVar[int] = 2)"
+    )
+
+
+def test_operation_str_shows_the_parameters() -> None:
+    @attrs.frozen
+    class Scale(Operation):
+        k: float
+
+        def forward(self, x: float) -> float:
+            return self.k * x
+
+        def local_grads(self, x: float, *, output: float) -> tuple[float]:
+            return (self.k,)
+
+    assert str(Scale(3)) == "scale(k=3)"
+    assert str(Pow(3)) == "**3"
+    assert str(Mul()) == "*"
+    assert str(Lerp()) == "lerp"

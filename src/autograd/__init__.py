@@ -17,6 +17,7 @@ from autograd.executor import (
     register_backend,
 )
 from autograd.files import write_atomic
+from autograd.higher import derivative, hessian, hvp
 from autograd.numerical import GradcheckError, GradientReport, gradcheck, numerical_gradients
 from autograd.operation import Operation
 from autograd.ops import (
@@ -98,10 +99,13 @@ __all__ = [
     "Value",
     "animate_backward",
     "backends",
+    "derivative",
     "draw_dot",
     "explain",
     "explain_steps",
     "gradcheck",
+    "hessian",
+    "hvp",
     "numerical_gradients",
     "parse_assignments",
     "parse_expression",

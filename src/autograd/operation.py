@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import functools
 import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -11,7 +12,7 @@ import attrs
 
 from autograd.value import Value, _new, _operand
 
-__all__ = ["Operation", "describe_arity", "describe_inputs"]
+__all__ = ["Operation", "OperationInitError", "describe_arity", "describe_inputs"]
 
 
 @attrs.frozen
@@ -68,6 +69,9 @@ class Operation(abc.ABC):
             )
         if not cls.__dict__.get("symbol"):
             cls.symbol = cls.__name__.lower()
+        init = cls.__dict__.get("__init__")
+        if init is not None and not _generated(init):
+            cls.__init__ = _explain_frozen(cls.__name__, init)  # type: ignore[method-assign]
 
     # The abstract signatures take (*inputs: Any, **kwargs: Any) because that is the form type
     # checkers accept any override of: a subclass writes forward(self, x) or forward(self, a, b).
@@ -84,16 +88,27 @@ class Operation(abc.ABC):
         """
 
     def __str__(self) -> str:
-        return self.symbol
+        """The symbol, with the parameters if any: ``tanh``, ``scale(k=3)``."""
+        fields = getattr(type(self), "__attrs_attrs__", ())
+        if not fields:
+            return self.symbol
+        values = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields)
+        return f"{self.symbol}({values})"
 
     def __call__(self, *inputs: Value | float) -> Value:
         """Apply the operation to Values or numbers, returning the new node."""
         arity = self.arity
         count = len(inputs)
         if count != arity and (arity is not None or count == 0):
+            hint = (
+                f" ({type(self).__name__}.arity is {arity}; an operation of {count} inputs "
+                f"declares arity: ClassVar[int] = {count})"
+                if arity is not None and count
+                else ""
+            )
             raise TypeError(
                 f"{self!r} takes {describe_arity(arity)}, got {count}: "
-                f"{', '.join(_brief(x) for x in inputs) or 'none'}"
+                f"{', '.join(_brief(x) for x in inputs) or 'none'}{hint}"
             )
         nodes: list[Value] = []
         for i, x in enumerate(inputs):
@@ -109,6 +124,46 @@ class Operation(abc.ABC):
         if count == 2:
             return _apply2(self, nodes[0], nodes[1])
         return _applyn(self, tuple(nodes))
+
+
+class OperationInitError(attrs.exceptions.FrozenInstanceError):
+    """An Operation's own ``__init__`` set an attribute, which a frozen operation cannot do.
+
+    The message says how to declare the parameter instead (an attrs field).
+    """
+
+    def __init__(self, message: str) -> None:
+        # FrozenError's __init__ takes no message; str() and repr() read the one given here.
+        AttributeError.__init__(self, message)
+
+
+def _generated(init: object) -> bool:
+    """Whether an ``__init__`` is attrs' own (made from fields) rather than the user's."""
+    code = getattr(init, "__code__", None)
+    return (
+        code is None
+        or code.co_filename.startswith("<attrs generated")
+        or bool(getattr(init, "_explains_frozen", False))
+    )
+
+
+def _explain_frozen(name: str, init: Any) -> Any:
+    """Wrap a user's ``__init__`` so that setting an attribute says how to declare a field."""
+
+    @functools.wraps(init)
+    def explained_init(self: Operation, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except attrs.exceptions.FrozenInstanceError:
+            raise OperationInitError(
+                f"{name}.__init__ sets an attribute, but operations are frozen attrs classes: "
+                f"declare each parameter as a field in the class body instead of writing "
+                f"__init__ (under @attrs.frozen, 'k: float' makes {name}(k=3) and {name}(3) "
+                f"work, and fields can be validated); see docs/extending.md"
+            ) from None
+
+    explained_init._explains_frozen = True  # type: ignore[attr-defined]
+    return explained_init
 
 
 def describe_arity(arity: int | None) -> str:
