@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from autograd import Value, animate_backward, render
+from autograd import GraphExecutor, Value, animate_backward, render
 from autograd.views.examples import lecture_expression, lecture_neuron
 from nn import MLP
 from nn.cli import main as opgrad
@@ -99,6 +99,16 @@ def lecture_neuron_drawing() -> bytes:
     return _render(o)
 
 
+def neuron_gradient() -> bytes:
+    """The higher-order page's gradient graph: do/dw1 of the lecture neuron, as a graph."""
+    o = lecture_neuron()
+    ex = GraphExecutor()
+    (w1,) = (node for node in ex.topological_order(o) if node.label == "w1")
+    do_dw1 = ex.grad(o, w1, create_graph=True)
+    do_dw1.label = "do/dw1"
+    return _render(do_dw1)
+
+
 def network_summary() -> bytes:
     """The visualisation page's summarised drawing: a small MLP's loss on 20 moons."""
     X, y = moons(20)
@@ -143,6 +153,7 @@ FIGURE_MAKERS: dict[str, Callable[[], bytes]] = {
     "tutorial-L.svg": tutorial_expression,
     "tutorial-neuron.svg": tutorial_neuron,
     "neuron.svg": lecture_neuron_drawing,
+    "neuron-gradient.svg": neuron_gradient,
     "neuron-backward.gif": lecture_neuron_animation,
     "network-summary.svg": network_summary,
     "moons-boundary.png": moons_boundary,
