@@ -48,7 +48,17 @@ EVERY_OP_STEPS = (
 )
 
 
-def _step(name: str, a: Any, b: Any) -> Any:
+# The operations a step calls as functions rather than methods or operators, so that another
+# engine (PyTorch, in tests/test_torch_higher.py) can build the same recipes with its own.
+OPGRAD_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "max": lambda a, b: Max()(a, b),
+    "min": lambda a, b: Min()(a, b),
+    "logsumexp": lambda *xs: LogSumExp()(*xs),
+    "softplus": lambda a: a.softplus(),
+}
+
+
+def _step(name: str, a: Any, b: Any, fns: dict[str, Callable[..., Any]] = OPGRAD_FUNCTIONS) -> Any:
     if name == "add":
         return a + b
     if name == "sub":
@@ -90,15 +100,15 @@ def _step(name: str, a: Any, b: Any) -> Any:
     if name == "cos":
         return a.cos() * b
     if name == "softplus":
-        return (a * 3).softplus()
+        return fns["softplus"](a * 3)
     if name == "max":
-        return Max()(a, b)
+        return fns["max"](a, b)
     if name == "min":
-        return Min()(a, b * 0.5)
+        return fns["min"](a, b * 0.5)
     if name == "mod":
         return a % (b * b + 1)
     if name == "lse":
-        return LogSumExp()(a, b * 2, a * b)
+        return fns["logsumexp"](a, b * 2, a * b)
     raise AssertionError(name)
 
 
@@ -123,12 +133,16 @@ def kinks_clear(root: Value, order: Sequence[Value], margin: float) -> bool:
     return True
 
 
-def build(recipe: Recipe, make_leaf: Callable[[float], N]) -> tuple[N, list[N]]:
+def build(
+    recipe: Recipe,
+    make_leaf: Callable[[float], N],
+    functions: dict[str, Callable[..., Any]] = OPGRAD_FUNCTIONS,
+) -> tuple[N, list[N]]:
     """Build a recipe with any engine's leaf constructor; return the root and the leaves."""
     leaves = [make_leaf(x) for x in recipe.leaves]
     nodes: list[Any] = list(leaves)
     for name, i, j in recipe.steps:
-        nodes.append(_step(name, nodes[i], nodes[j]))
+        nodes.append(_step(name, nodes[i], nodes[j], functions))
     # The root sums the last few nodes so that several branches meet at the end.
     root = nodes[-1]
     for extra in nodes[-3:-1]:

@@ -36,21 +36,27 @@ class Operation(abc.ABC):
     Calling an instance on Values or numbers applies it: ``Mul()(a, b)`` returns a new Value
     whose ``op`` is that instance and whose ``parents`` are ``(a, b)``.
 
+    ``local_grads`` written with arithmetic and Value methods also works when given the input
+    *nodes* (and the output node), which is how :meth:`GraphExecutor.grad
+    <autograd.GraphExecutor.grad>` with ``create_graph=True`` builds a derivative as a graph.
+
     Examples:
-        >>> import math
         >>> import attrs
-        >>> from autograd import Operation, Value
+        >>> from autograd import GraphExecutor, Operation, Value
         >>> @attrs.frozen
-        ... class Sin(Operation):
-        ...     '''Sine: f(x) = sin x; df/dx = cos x.'''
+        ... class Cube(Operation):
+        ...     '''Cube: f(x) = x**3; df/dx = 3 x**2.'''
         ...     def forward(self, x: float) -> float:
-        ...         return math.sin(x)
+        ...         return x * x * x
         ...     def local_grads(self, x: float, *, output: float) -> tuple[float]:
-        ...         return (math.cos(x),)
-        >>> y = Sin()(Value(0.0, label="x"))
+        ...         return (3.0 * x * x,)
+        >>> x = Value(2.0, label="x")
+        >>> y = Cube()(x)
         >>> y.backward()
-        >>> y.parents[0].grad
-        1.0
+        >>> x.grad
+        12.0
+        >>> GraphExecutor().grad(GraphExecutor().grad(y, x, create_graph=True), x)
+        12.0
     """
 
     arity: ClassVar[int | None] = 1
