@@ -26,7 +26,7 @@ def _nodes(wrt: Sequence[Value], what: str) -> list[Value]:
 def hessian(
     root: Value, wrt: Sequence[Value], *, executor: GraphExecutor | None = None
 ) -> list[list[float]]:
-    """The matrix of second derivatives H[i][j] = d2(root) / (d wrt[j] d wrt[i]).
+    """The matrix of second derivatives ``H[i][j] = d2(root) / (d wrt[j] d wrt[i])``.
 
     One backward pass with ``create_graph=True`` gives the gradient as n nodes; one more pass
     per node differentiates it: n + 1 passes in all. Symmetric up to rounding wherever the
