@@ -154,7 +154,7 @@ def test_browser_formula_backward_shows_the_engines_gradients(page: Any) -> None
     }
     # The drawing is Graphviz's, with the data and grad of every node.
     order = GraphExecutor().topological_order(root)
-    boxes = page.locator("#view-expression .graph svg g.node").count()
+    boxes = page.locator("#view-expression .drawing svg g.node").count()
     assert boxes == len(order) + sum(1 for node in order if node.op is not None)
     formula.fill("x.__class__")
     page.get_by_role("button", name="Forward").click()
@@ -305,3 +305,34 @@ def test_docs_screenshots_are_the_pages_size_and_shown() -> None:
         figure = FIGURES / f"{name}.png"
         assert png_size(figure) == (1280, 800)
         assert f"figures/{name}.png" in page
+
+
+BIG = (
+    "tanh(x1*w1 + x2*w2 + b) * tanh(x1*w3 + x2*w4 + c) + sigmoid(x1*w5 - x2*w6) * "
+    "exp(-(x1 - w7)**2) + log(1 + w8**2) / (1 + b**2) + relu(x1*w9 + x2*w10 - c) * tanh(w1*w2*w3)"
+)
+
+
+def test_browser_a_big_graph_fits_the_page_or_shows_at_its_own_size(page: Any) -> None:
+    formula = page.get_by_label("Formula")
+    formula.fill(BIG)
+    formula.press("Enter")
+    page.get_by_text("(54 nodes)").wait_for()
+    view = page.locator("#view-expression")
+    box = view.locator("div.drawing")
+    picture = box.locator("svg")
+
+    def width() -> float:
+        return float(picture.evaluate("svg => svg.getBoundingClientRect().width"))
+
+    fitted = width()
+    assert fitted <= float(box.evaluate("b => b.clientWidth"))
+    zoom = view.get_by_role("button", name="Actual size")
+    zoom.click()
+    assert zoom.get_attribute("aria-pressed") == "true"
+    assert width() > 2 * fitted  # a box's text at its own size, the drawing scrolls
+    view.get_by_role("button", name="Backward").click()
+    view.get_by_text("backward pass done").wait_for()
+    assert width() > 2 * fitted  # and it stays so as the drawing is redone
+    zoom.click()
+    assert width() == fitted

@@ -58,12 +58,14 @@ function titled(svg, title) {
 }
 
 // Graphviz sizes its pictures in points: show them up to 1.6 times larger, never wider than
-// their box, so a small graph is readable and a big one fits.
-function fit(svg, box) {
+// their box, so a small graph is readable and a big one fits; or, asked for, at their own size
+// (a big graph then scrolls).
+function fit(svg, box, actual = false) {
   if (!svg) return;
   const natural = (parseFloat(svg.getAttribute("width")) * 4) / 3;
   const room = box.clientWidth - 16;
-  svg.style.width = `${Math.min(room, 1.6 * natural)}px`;
+  svg.style.width = `${actual ? natural : Math.min(room, 1.6 * natural)}px`;
+  svg.style.maxWidth = actual ? "none" : "100%";
   svg.style.height = "auto";
 }
 
@@ -77,9 +79,15 @@ function graphView(section) {
   const q = (selector) => section.querySelector(selector);
   const error = q(".error");
   const message = q(".message");
-  const graph = q(".graph");
+  const graph = q(".drawing");
   const formula = q("#formula");
+  const zoom = q(".zoom");
   const queue = serial();
+  zoom.addEventListener("click", () => {
+    const actual = zoom.getAttribute("aria-pressed") !== "true";
+    zoom.setAttribute("aria-pressed", String(actual));
+    fit(graph.querySelector("svg"), graph, actual);
+  });
   let state = null;
 
   function values() {
@@ -102,7 +110,7 @@ function graphView(section) {
     graph.innerHTML = data.svg;
     graph.setAttribute("aria-label", `the graph of ${data.text}`);
     const svg = graph.querySelector("svg");
-    fit(svg, graph);
+    fit(svg, graph, zoom.getAttribute("aria-pressed") === "true");
     const step = data.step;
     const title = q(".step-title");
     const lines = q(".step-lines");
