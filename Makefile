@@ -13,10 +13,21 @@ help:
 	@echo "make bench   benchmarks against micrograd and PyTorch (installs the bench extra)"
 	@echo "make docs    build the documentation site with --strict into ./site/"
 
+# Two installs into the same venv: the package with every optional feature (the `all` extra) for
+# `make demo`, and with the dev tools as well (`dev`, which includes `all`) for everything else.
+# The dev install stamps both, so `make demo` after `make test` installs nothing; `make test`
+# after `make demo` adds the dev tools.
+DEMO_STAMP := $(VENV)/.installed-all
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(DEMO_STAMP)
+
+$(DEMO_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[all]'
 	touch $@
 
 # Graphviz's `dot` program is a system package, not a Python one: install it where we can. The
@@ -58,7 +69,7 @@ test: $(STAMP) system-deps browser-deps lint typecheck docs
 quick: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow" -q
 
-demo: $(STAMP) system-deps
+demo: $(DEMO_STAMP) system-deps
 	$(BIN)/opgrad demo --out out
 
 bench: $(STAMP)
