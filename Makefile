@@ -16,7 +16,8 @@ help:
 # Two installs into the same venv: the package with every optional feature (the `all` extra) for
 # `make demo`, and with the dev tools as well (`dev`, which includes `all`) for everything else.
 # The dev install stamps both, so `make demo` after `make test` installs nothing; `make test`
-# after `make demo` adds the dev tools.
+# after `make demo` adds the dev tools. The demo's install skips byte-compiling every module of
+# every package (half its time); Python compiles the few the demo imports when it first runs.
 DEMO_STAMP := $(VENV)/.installed-all
 
 $(STAMP): pyproject.toml
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml
 
 $(DEMO_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[all]'
+	$(BIN)/python -m pip install --quiet --no-compile -e '.[all]'
 	touch $@
 
 # Graphviz's `dot` program is a system package, not a Python one: install it where we can. The
