@@ -8,9 +8,12 @@ import pytest
 from autograd import (
     ExpressionError,
     GraphExecutor,
+    Max,
+    Min,
     Neg,
     Pow,
     Power,
+    Value,
     parse_assignments,
     parse_expression,
 )
@@ -92,8 +95,28 @@ def test_parse_expression_picks_the_operations_of_the_engine() -> None:
     constant, leaves = parse_expression("-3", VALUES)
     assert (constant.op, constant.data, constant.label, leaves) == (None, -3.0, "", {})
     for name in FUNCTIONS:
-        node, _ = parse_expression(f"{name}(x1)", VALUES)
+        arguments = "x1, w1" if name in ("max", "min") else "x1"
+        node, _ = parse_expression(f"{name}({arguments})", VALUES)
         assert str(node.op) == name
+
+
+def test_parse_expression_knows_the_functions_of_every_operation() -> None:
+    x, y = 2.0, -0.5
+    root, leaves = parse_expression(
+        "max(x, y) % 1.5 + sqrt(abs(y)) * sin(x) - min(x, 1) + softplus(cos(y))", {"x": x, "y": y}
+    )
+    expected = max(x, y) % 1.5 + math.sqrt(abs(y)) * math.sin(x) - min(x, 1)
+    expected += math.log1p(math.exp(math.cos(y)))
+    assert root.data == pytest.approx(expected, rel=1e-15)
+    ops = {type(node.op).__name__ for node in GraphExecutor().topological_order(root)}
+    assert {"Max", "Min", "Mod", "Sqrt", "Abs", "Sin", "Cos", "Softplus"} <= ops
+    a, b = Value(x), Value(y)
+    by_hand = Max()(a, b) % 1.5 + abs(b).sqrt() * a.sin() - Min()(a, 1) + b.cos().softplus()
+    ex = GraphExecutor()
+    assert ex.grad(root, [leaves["x"], leaves["y"]]) == ex.grad(by_hand, [a, b])
+    assert parse_expression("7 % 2", {})[0].data == 1.0  # literals fold, as Python's % does
+    with pytest.raises(ExpressionError, match=r"Mod\(\) on inputs \(.*\): modulo by zero"):
+        parse_expression("x % 0", {"x": 1.0})
 
 
 def test_parse_expression_ignores_values_it_does_not_use() -> None:
@@ -121,8 +144,10 @@ def test_parse_expression_ignores_values_it_does_not_use() -> None:
         ("None", "only int and float literals are allowed, not None", 1),
         ("1j", "only int and float literals are allowed, not 1j", 1),
         ("...", "only int and float literals are allowed, not Ellipsis", 1),
-        ("x1 // 2", "operator '//' is not allowed (only + - * / **)", 1),
-        ("x1 % 2", "operator '%' is not allowed", 1),
+        ("x1 // 2", "operator '//' is not allowed (only + - * / ** %)", 1),
+        ("x1 @ 2", "operator '@' is not allowed", 1),
+        ("max(x1)", "max takes exactly two arguments, got 1", 1),
+        ("min(x1, w1, 2)", "min takes exactly two arguments, got 3", 1),
         ("x1 @ w1", "operator '@' is not allowed", 1),
         ("x1 < w1", "comparisons are not allowed", 1),
         ("x1 and w1", "'and' and 'or' are not allowed", 1),

@@ -2,8 +2,9 @@
 
 The text is parsed by Python's :mod:`ast` and checked against a short allow-list before any
 node is built; nothing is evaluated by Python. Allowed: int and float literals, names given a
-value, unary ``-`` and ``+``, binary ``+ - * / **`` and one-argument calls of ``exp``, ``log``,
-``relu``, ``sigmoid`` and ``tanh``. Everything else (attributes, subscripts, other calls,
+value, unary ``-`` and ``+``, binary ``+ - * / ** %``, one-argument calls of ``abs``, ``cos``,
+``exp``, ``log``, ``relu``, ``sigmoid``, ``sin``, ``softplus``, ``sqrt`` and ``tanh``, and
+two-argument calls of ``max`` and ``min``. Everything else (attributes, subscripts, other calls,
 keywords, lambdas, strings, comparisons, ...) is refused with an :class:`ExpressionError`.
 """
 
@@ -19,20 +20,30 @@ from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from autograd.ops import Max, Min
 from autograd.value import Value
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse_assignments", "parse_expression"]
 
-FUNCTIONS: Mapping[str, Callable[[Value], Value]] = MappingProxyType(
+FUNCTIONS: Mapping[str, Callable[..., Value]] = MappingProxyType(
     {
+        "abs": Value.abs,
+        "cos": Value.cos,
         "exp": Value.exp,
         "log": Value.log,
+        "max": Max(),
+        "min": Min(),
         "relu": Value.relu,
         "sigmoid": Value.sigmoid,
+        "sin": Value.sin,
+        "softplus": Value.softplus,
+        "sqrt": Value.sqrt,
         "tanh": Value.tanh,
     }
 )
-"""The functions an expression may call, by name."""
+"""The functions an expression may call, by name: ``max`` and ``min`` take two arguments."""
+
+_TWO_ARGUMENTS = frozenset({"max", "min"})
 
 _BINARY: Mapping[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -40,6 +51,7 @@ _BINARY: Mapping[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
+    ast.Mod: operator.mod,
 }
 
 # What the error says about a refused piece of syntax.
@@ -67,7 +79,6 @@ _REFUSED: Mapping[type[ast.AST], str] = {
 
 _OPERATOR_SYMBOLS: Mapping[type[ast.AST], str] = {
     ast.FloorDiv: "//",
-    ast.Mod: "%",
     ast.MatMult: "@",
     ast.LShift: "<<",
     ast.RShift: ">>",
@@ -183,7 +194,7 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
         elif isinstance(node, ast.BinOp):
             if type(node.op) not in _BINARY:
                 symbol = _OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)
-                refuse(node, f"operator {symbol!r} is not allowed (only + - * / **)")
+                refuse(node, f"operator {symbol!r} is not allowed (only + - * / ** %)")
         elif isinstance(node, ast.Call):
             callee = node.func
             if not isinstance(callee, ast.Name) or callee.id not in FUNCTIONS:
@@ -195,8 +206,9 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
             callees.add(id(callee))
             if node.keywords:
                 refuse(node, f"{callee.id} takes no keyword arguments")
-            elif len(node.args) != 1:
-                refuse(node, f"{callee.id} takes exactly one argument, got {len(node.args)}")
+            elif len(node.args) != _arity(callee.id):
+                wanted = "two arguments" if _arity(callee.id) == 2 else "one argument"
+                refuse(node, f"{callee.id} takes exactly {wanted}, got {len(node.args)}")
         else:
             refuse(node, _REFUSED.get(type(node), f"{type(node).__name__} is not allowed"))
     if problems:
@@ -230,7 +242,7 @@ def _build(
             elif isinstance(node, ast.UnaryOp):
                 stack.append((node.operand, False))
             elif isinstance(node, ast.Call):
-                stack.append((node.args[0], False))
+                stack += [(argument, False) for argument in reversed(node.args)]
             continue
         try:
             result = _combine(node, results)
@@ -279,8 +291,15 @@ def _combine(node: ast.expr, results: list[Value | float]) -> Value | float:
         return result
     assert isinstance(node, ast.Call), "checked by _check"
     assert isinstance(node.func, ast.Name), "checked by _check"
-    argument = results.pop()
-    return FUNCTIONS[node.func.id](argument if isinstance(argument, Value) else Value(argument))
+    count = len(node.args)
+    arguments = results[-count:]
+    del results[-count:]
+    nodes = [x if isinstance(x, Value) else Value(x) for x in arguments]
+    return FUNCTIONS[node.func.id](*nodes)
+
+
+def _arity(function: str) -> int:
+    return 2 if function in _TWO_ARGUMENTS else 1
 
 
 def _fold(op: type[ast.operator], left: float, right: float) -> float | None:

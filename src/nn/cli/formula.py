@@ -56,8 +56,8 @@ def _expression_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "expression",
         metavar="EXPR",
-        help="a formula such as 'tanh(x1*w1 + x2*w2 + b)': numbers, names, + - * / **, "
-        "exp, log, relu, sigmoid, tanh",
+        help="a formula such as 'tanh(x1*w1 + x2*w2 + b)': numbers, names, + - * / ** %, "
+        "abs, cos, exp, log, relu, sigmoid, sin, softplus, sqrt, tanh, max(a, b), min(a, b)",
     )
     parser.add_argument(
         "--set",
