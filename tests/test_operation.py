@@ -222,7 +222,7 @@ def test_operation_pow_exponent_too_large_for_a_float_is_named() -> None:
 
 
 def test_operation_init_that_sets_an_attribute_says_to_declare_a_field() -> None:
-    class Scale(Operation):
+    class InitScale(Operation):
         def __init__(self, k: float) -> None:
             self.k = k
 
@@ -233,24 +233,27 @@ def test_operation_init_that_sets_an_attribute_says_to_declare_a_field() -> None
             return (self.k,)
 
     with pytest.raises(attrs.exceptions.FrozenInstanceError) as caught:
-        Scale(3.0)
+        InitScale(3.0)
     message = str(caught.value)
-    assert message.startswith("Scale.__init__ sets an attribute, but operations are frozen")
-    assert "'k: float' makes Scale(k=3) and Scale(3) work" in message
+    assert message.startswith("InitScale.__init__ sets an attribute, but operations are frozen")
+    assert "'k: float' makes InitScale(k=3) and InitScale(3) work" in message
     assert type(caught.value).__name__ == "OperationInitError"
 
 
+@attrs.frozen
+class Scale(Operation):
+    """Scale by a constant parameter: f(x) = k x; df/dx = k."""
+
+    k: float
+
+    def forward(self, x: float) -> float:
+        return self.k * x
+
+    def local_grads(self, x: float, *, output: float) -> tuple[float]:
+        return (self.k,)
+
+
 def test_operation_init_of_fields_is_left_to_attrs() -> None:
-    @attrs.frozen
-    class Scale(Operation):
-        k: float
-
-        def forward(self, x: float) -> float:
-            return self.k * x
-
-        def local_grads(self, x: float, *, output: float) -> tuple[float]:
-            return (self.k,)
-
     assert Scale(3).k == 3
     assert Scale(k=2.5)(Value(2.0)).data == 5.0
 
@@ -272,16 +275,6 @@ def test_operation_called_with_too_many_inputs_names_arity() -> None:
 
 
 def test_operation_str_shows_the_parameters() -> None:
-    @attrs.frozen
-    class Scale(Operation):
-        k: float
-
-        def forward(self, x: float) -> float:
-            return self.k * x
-
-        def local_grads(self, x: float, *, output: float) -> tuple[float]:
-            return (self.k,)
-
     assert str(Scale(3)) == "scale(k=3)"
     assert str(Pow(3)) == "**3"
     assert str(Mul()) == "*"
