@@ -85,7 +85,7 @@ def test_cli_module_refuses_code_with_one_line_and_no_traceback(
 def test_cli_module_trains_saves_and_predicts(tmp_path: Path) -> None:
     trained = opgrad("train", "xor", "--save", "xor.json", cwd=tmp_path)
     assert trained.returncode == 0, trained.stderr
-    assert "training set: loss 0, accuracy 100.0% (4 of 4)" in trained.stdout
+    assert "training set after the last update: loss 0, accuracy 100.0% (4 of 4)" in trained.stdout
     assert "wrote xor.json" in trained.stdout
     predicted = opgrad("predict", "xor.json", "0", "1", cwd=tmp_path)
     assert predicted.returncode == 0, predicted.stderr
@@ -551,7 +551,7 @@ def test_cli_train_xor_saves_plots_and_predicts_every_corner(
     ]
     assert re.fullmatch(r"trained in \d+\.\d s", out.splitlines()[3])
     assert out.splitlines()[4:] == [
-        "training set: loss 0, accuracy 100.0% (4 of 4)",
+        "training set after the last update: loss 0, accuracy 100.0% (4 of 4)",
         f"wrote {model_path}",
         f"wrote {plots / 'xor-history.png'}",
         f"wrote {plots / 'xor-boundary.png'}",
@@ -585,7 +585,10 @@ def test_cli_train_iris_reaches_95_percent_on_the_test_set(
         "for training, 30 for testing; standardised"
     )
     assert lines[2] == "training: softmax cross-entropy, Adam lr 0.01, batches of 16, 100 epochs"
-    test = re.fullmatch(r"test set: loss [\d.e-]+, accuracy ([\d.]+)% \((\d+) of 30\)", lines[-1])
+    test = re.fullmatch(
+        r"test set after the last update: loss [\d.e-]+, accuracy ([\d.]+)% \((\d+) of 30\)",
+        lines[-1],
+    )
     assert test is not None, lines[-1]
     assert float(test[1]) >= 95.0
 
@@ -617,7 +620,7 @@ def test_cli_train_tiny_is_a_regression_with_the_loss_plot_alone(
     path = tmp_path / "tiny.json"
     status, out, _ = run(capsys, "train", "tiny", "--save", str(path), "--plot", str(tmp_path))
     assert status == 0
-    assert re.search(r"^training set: loss [\d.e-]+$", out, re.MULTILINE)
+    assert re.search(r"^training set after the last update: loss [\d.e-]+$", out, re.MULTILINE)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny-history.png", "tiny.json"]
     status, out, _ = run(capsys, "predict", str(path), "2", "3", "-1")
     assert status == 0
@@ -882,5 +885,8 @@ def test_cli_demo_reaches_100_percent_on_the_moons(tmp_path: Path) -> None:
     epochs = [line[:13] for line in result.stdout.splitlines() if line.startswith("epoch")]
     assert epochs == [f"epoch {k:>3}/100" for k in range(10, 101, 10)]
     assert "epoch 100/100  loss 0.0123  accuracy 100.0%" in result.stdout  # before the update
-    assert "training set: loss 0.01287, accuracy 100.0% (100 of 100)" in result.stdout
+    assert (
+        "training set after the last update: loss 0.01287, accuracy 100.0% (100 of 100)"
+        in result.stdout
+    )
     assert (tmp_path / "out" / "moons-boundary.png").stat().st_size > 0

@@ -235,8 +235,10 @@ def train(name: str, args: argparse.Namespace) -> Run:
 
 
 def _report(trainer: Trainer, what: str, X: list[list[float]], y: list[Any]) -> None:
+    # The epoch lines measure each epoch's batches before their update, as micrograd's demo
+    # does; this is the model after the last one, so the two losses differ: say which is which.
     result = trainer.evaluate(X, y)
-    line = f"{what}: loss {number(result.loss)}"
+    line = f"{what} after the last update: loss {number(result.loss)}"
     if result.accuracy is not None:
         right = round(result.accuracy * len(X))
         line += f", accuracy {result.accuracy:.1%} ({right} of {len(X)})"
