@@ -275,6 +275,14 @@ def test_browser_adds_a_point_by_clicking_and_removes_one(page: Any) -> None:
     assert page.locator("#train-message").inner_text() == "added a point of class inner moon"
     new_point.click()
     expect(page.locator("#plot circle.point")).to_have_count(100)
+    # The same from the keyboard: the form adds a point and removes the nearest one.
+    page.get_by_label("x", exact=True).fill("0")
+    page.get_by_label("y", exact=True).fill("1.4")
+    page.get_by_role("button", name="Add point").press("Enter")
+    expect(page.locator("#plot circle.point")).to_have_count(101)
+    page.get_by_role("button", name="Remove nearest point").press("Enter")
+    expect(page.locator("#plot circle.point")).to_have_count(100)
+    assert page.locator("#train-message").inner_text() == "removed a point"
     for _ in range(25):
         page.get_by_role("button", name="Step epoch").click()
     expect(page.locator("#epoch")).to_have_text("25")

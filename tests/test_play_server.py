@@ -198,7 +198,19 @@ _FIELDS = st.fixed_dictionaries(
     {},
     optional={
         "action": st.sampled_from(
-            ["show", "load", "set", "backward", "reset", "state", "run", "add", "remove", "setup"]
+            [
+                "show",
+                "load",
+                "set",
+                "backward",
+                "reset",
+                "state",
+                "run",
+                "add",
+                "remove",
+                "remove_nearest",
+                "setup",
+            ]
         )
         | _JSON,
         "view": st.sampled_from(["expression", "neuron"]) | _JSON,
@@ -292,3 +304,26 @@ def test_server_says_how_to_install_graphviz_when_dot_is_missing(
     assert status == 200  # the Train view works on without its network drawing
     assert data["network_svg"] == ""
     assert data["message"].startswith("the network is not drawn: ")
+
+
+def test_server_answers_while_many_clients_hang_half_way(play_server: PlayServer) -> None:
+    host, port = play_server.server_address[:2]
+    hanging = []
+    try:
+        for k in range(100):
+            connection = socket.create_connection((str(host), int(port)), timeout=10)
+            # Half a request line, or a body shorter than its Content-Length: each waits.
+            connection.sendall(
+                b"GET / HT"
+                if k % 2
+                else b"POST /api/session HTTP/1.1\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 100\r\n\r\n{"
+            )
+            hanging.append(connection)
+        status, data = post(play_server, "/api/session", {})
+        assert status == 200
+        assert data["session"]
+    finally:
+        for connection in hanging:
+            connection.close()
+    assert "Traceback" not in log(play_server)

@@ -69,6 +69,10 @@ def test_train_state_adds_and_removes_points_and_trains_on_them() -> None:
     snapshot = state.snapshot()
     assert snapshot["plot"]["points"][-1] == [0.5, 0.5, 1]
     json.dumps(snapshot, allow_nan=False)
+    state.remove_nearest(0.9, 0.2)  # nearest to the corner (1, 0)
+    assert state.X == [[0.0, 1.0], [1.0, 1.0], [0.5, 0.5]]
+    with pytest.raises(PlayError, match="x2 must be a number"):
+        state.remove_nearest(0.0, None)
 
 
 @pytest.mark.parametrize(

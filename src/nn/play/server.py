@@ -137,6 +137,8 @@ def _train(session: Session, body: dict[str, Any]) -> dict[str, Any]:
         state.add_point(body.get("x"), body.get("y"), body.get("label"))
     elif action == "remove":
         state.remove_point(body.get("index"))
+    elif action == "remove_nearest":
+        state.remove_nearest(body.get("x"), body.get("y"))
     elif action not in ("setup", "state"):
         raise PlayError(f"unknown action {str(action)[:30]!r}")
     try:
@@ -164,6 +166,7 @@ class PlayServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # socketserver's 5 makes a burst of connections wait for seconds
 
     def __init__(
         self, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = sys.stderr

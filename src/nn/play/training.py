@@ -339,6 +339,18 @@ class TrainState:
         self.trainer = self._trainer()
         self.message = "removed a point"
 
+    def remove_nearest(self, x: object, y: object) -> None:
+        """Remove the data point nearest (``x``, ``y``), in the plot's units (by keyboard)."""
+        if not self.plottable:
+            raise PlayError("this data set has 3 features: points are removed on 2-D sets only")
+        where = []
+        for value, axis in zip((x, y), self.recipe.features):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise PlayError(f"{axis} must be a number")
+            where.append(float(value))
+        distances = [math.hypot(p[0] - where[0], p[1] - where[1]) for p in self.X]
+        self.remove_point(distances.index(min(distances)))
+
     def network_dot(self) -> str:
         """DOT source of the network, one box per neuron with its weights, bias and gradients.
 

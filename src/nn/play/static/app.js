@@ -434,6 +434,9 @@ function trainView(section) {
     const y = fy(event.clientY - bounds.top);
     run({ action: "add", x, y, label: Number($("point-class").value) });
   });
+  $("remove-nearest").addEventListener("click", () => {
+    run({ action: "remove_nearest", x: Number($("point-x").value), y: Number($("point-y").value) });
+  });
   section.querySelector(".add-point").addEventListener("submit", (event) => {
     event.preventDefault();
     run({
