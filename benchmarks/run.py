@@ -7,7 +7,9 @@ docs/performance.md and whether they are met. The results are also written as JS
     python benchmarks/run.py            # the full run of docs/performance.md (a few minutes)
     python benchmarks/run.py --quick    # tiny sizes: checks that everything runs, in seconds
 
-PyTorch is optional (``pip install torch==2.13.0``); without it its rows are left out.
+PyTorch is optional (``pip install torch==2.13.0``); without it its rows are left out. The
+numpy plan (``opgrad numpy``) needs numpy, the ``fast`` extra. numba is not measured: no numba
+kernel ships with opgrad (docs/performance.md gives the prototype's figure for one).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import platform
 import random
 import statistics
+import struct
 import sys
 import time
 import tracemalloc
@@ -31,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import micrograd.engine
+import numpy
 
 import autograd
 from nn.datasets import moons
@@ -58,10 +62,13 @@ class Config:
     memory_chain: int  # length of the chain whose bytes per node are measured
     deepest: int  # the chain opgrad must backpropagate through
     quick: bool
+    tensor_rounds: int = 7  # rounds of the numpy plan / python plan / PyTorch comparison
+    tensor_steps: int = 5  # steps timed per engine and round in that comparison
+    exact_steps: int = 100  # SGD steps after which the numpy plan must equal eager opgrad
 
 
 FULL = Config(100, 5, 3, (10**4, 10**5, 10**6), 5, 100_000, 10**6, quick=False)
-QUICK = Config(8, 2, 2, (10**2, 10**3, 10**4), 1, 2_000, 10**4, quick=True)
+QUICK = Config(8, 2, 2, (10**2, 10**3, 10**4), 1, 2_000, 10**4, True, 2, 2, 5)
 
 
 # The training step: micrograd's demo, the same code and the same weights for every engine.
@@ -83,14 +90,14 @@ def demo_data(points: int) -> tuple[list[list[float]], list[float]]:
     return features, [2.0 * label - 1.0 for label in labels]
 
 
-def mlp(layers: list[list[tuple[list[Any], Any]]], x: list[Any]) -> Any:
-    """The MLP of micrograd's nn with any scalar engine's Values: ReLU, then a linear output."""
+def mlp(layers: list[list[tuple[list[Any], Any]]], x: list[Any], activation: str = "relu") -> Any:
+    """The MLP of micrograd's nn with any scalar engine's Values: ReLU (or tanh), then linear."""
     for depth, layer in enumerate(layers):
         last = depth == len(layers) - 1
         outputs = []
         for weights, bias in layer:
             act = sum((w * xi for w, xi in zip(weights, x)), bias)
-            outputs.append(act if last else act.relu())
+            outputs.append(act if last else getattr(act, activation)())
         x = outputs
     return x[0]
 
@@ -98,8 +105,11 @@ def mlp(layers: list[list[tuple[list[Any], Any]]], x: list[Any]) -> Any:
 class ScalarTrainer:
     """The training step of micrograd's demo, with a scalar engine's Value class."""
 
-    def __init__(self, value: Callable[[float], Any], weights: Weights, points: int) -> None:
+    def __init__(
+        self, value: Callable[[float], Any], weights: Weights, points: int, activation: str = "relu"
+    ) -> None:
         self.value = value
+        self.activation = activation
         self.layers = [[([value(w) for w in ws], value(b)) for ws, b in layer] for layer in weights]
         self.params = [p for layer in self.layers for ws, b in layer for p in [*ws, b]]
         self.features, self.labels = demo_data(points)
@@ -107,7 +117,7 @@ class ScalarTrainer:
     def loss(self) -> Any:
         """The demo's forward pass: max-margin loss + 1e-4 L2, as a new graph."""
         inputs = [[self.value(x) for x in row] for row in self.features]
-        scores = [mlp(self.layers, x) for x in inputs]
+        scores = [mlp(self.layers, x, self.activation) for x in inputs]
         losses = [(1 + -yi * si).relu() for yi, si in zip(self.labels, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
         reg_loss = 1e-4 * sum(p * p for p in self.params)
@@ -130,18 +140,20 @@ class ScalarTrainer:
 
 
 class CompiledTrainer(ScalarTrainer):
-    """The same step with opgrad's graph compiled once and replayed."""
+    """The same step with opgrad's graph compiled once (the python Plan) and replayed."""
 
-    def __init__(self, weights: Weights, points: int) -> None:
-        super().__init__(autograd.Value, weights, points)
+    backend = "python"
+
+    def __init__(self, weights: Weights, points: int, activation: str = "relu") -> None:
+        super().__init__(autograd.Value, weights, points, activation)
         graph = self.loss()
         start = time.perf_counter()
-        self.plan = autograd.GraphExecutor().compile(graph)
+        self.plan: Any = autograd.GraphExecutor().compile(graph, backend=self.backend)
         self.compile_seconds = time.perf_counter() - start
 
     def step(self, k: int) -> float:
         """Step k, replaying the compiled graph instead of building one."""
-        loss = self.plan.forward()
+        loss: float = self.plan.forward()
         for p in self.params:
             p.grad = 0.0
         self.plan.backward()
@@ -149,11 +161,43 @@ class CompiledTrainer(ScalarTrainer):
         return loss
 
 
+class NumpyTrainer(CompiledTrainer):
+    """The same step replayed by numpy's VectorPlan, the parameters handed over as an array.
+
+    The loop keeps the parameters' numbers in an array: the plan reads them from it
+    (``forward(leaf_data=...)``) and gives their gradients as one (``leaf_gradients``), the
+    update is one array operation, and each parameter's ``data`` and ``grad`` are written back
+    after every step, as users expect to see them.
+    """
+
+    backend = "numpy"
+
+    def __init__(self, weights: Weights, points: int, activation: str = "relu") -> None:
+        super().__init__(weights, points, activation)
+        where = {leaf: i for i, leaf in enumerate(self.plan.leaves)}
+        self.positions = numpy.array([where[p] for p in self.params])
+        self.leaf_data = numpy.array([leaf.data for leaf in self.plan.leaves])
+
+    def step(self, k: int) -> float:
+        """Step k: forward from the array, backward into one, the update on arrays."""
+        leaf_data, positions = self.leaf_data, self.positions
+        loss: float = self.plan.forward(leaf_data=leaf_data)
+        grads = self.plan.leaf_gradients()[positions]
+        learning_rate = 1.0 - 0.9 * k / 100
+        data = leaf_data[positions] - learning_rate * grads  # p.data -= lr * p.grad
+        leaf_data[positions] = data
+        for p, x, g in zip(self.params, data.tolist(), grads.tolist()):
+            p.data = x
+            p.grad = g
+        return loss
+
+
 class TorchTrainer:
     """The same step on float64 tensors, for reference: what a tensor library does with it."""
 
-    def __init__(self, weights: Weights, points: int) -> None:
+    def __init__(self, weights: Weights, points: int, activation: str = "relu") -> None:
         assert torch is not None
+        self.activation = getattr(torch, activation)
         features, labels = demo_data(points)
         self.x = torch.tensor(features, dtype=torch.float64)
         self.y = torch.tensor(labels, dtype=torch.float64)
@@ -170,7 +214,7 @@ class TorchTrainer:
             w, b = self.params[depth], self.params[depth + 1]
             h = h @ w.T + b
             if depth + 2 < len(self.params):
-                h = torch.relu(h)
+                h = self.activation(h)
         scores = h.squeeze(1)
         data_loss = torch.relu(1 - self.y * scores).mean()
         reg_loss = 1e-4 * sum((p * p).sum() for p in self.params)
@@ -194,6 +238,7 @@ def trainers(points: int) -> dict[str, Callable[[], Trainer]]:
         "micrograd": lambda: ScalarTrainer(micrograd.engine.Value, weights, points),
         "opgrad eager": lambda: ScalarTrainer(autograd.Value, weights, points),
         "opgrad compiled": lambda: CompiledTrainer(weights, points),
+        "opgrad numpy": lambda: NumpyTrainer(weights, points),
     }
     if torch is not None:
         engines["PyTorch (tensors)"] = lambda: TorchTrainer(weights, points)
@@ -212,14 +257,14 @@ def training_step(config: Config) -> dict[str, Any]:
     engines = trainers(config.points)
     times: dict[str, dict[str, list[float]]] = {name: {"on": [], "off": []} for name in engines}
     losses: dict[str, list[float]] = {name: [] for name in engines}
-    compile_seconds: list[float] = []
+    compile_seconds: dict[str, list[float]] = {}
     for round_ in range(config.rounds):
         for name, make in engines.items():
             for collector in ("on", "off"):
                 gc.collect()
                 trainer = make()
                 if isinstance(trainer, CompiledTrainer):
-                    compile_seconds.append(trainer.compile_seconds)
+                    compile_seconds.setdefault(name, []).append(trainer.compile_seconds)
                 seen = [trainer.step(0)]  # warm-up, untimed
                 for k in range(1, config.steps + 1):
                     if collector == "off":
@@ -234,18 +279,18 @@ def training_step(config: Config) -> dict[str, Any]:
                 del trainer
     results: dict[str, Any] = {"engines": {}, "losses": losses}
     micro = {c: statistics.median(times["micrograd"][c]) for c in ("on", "off")}
-    charge = statistics.median(compile_seconds) / STEPS_PER_COMPILE
     for name, by_collector in times.items():
         row: dict[str, Any] = {}
         for collector, samples in by_collector.items():
             seconds = statistics.median(samples)
-            if name == "opgrad compiled":
+            if name in compile_seconds:
                 row[f"replay_{collector}"] = seconds
-                seconds += charge
+                seconds += statistics.median(compile_seconds[name]) / STEPS_PER_COMPILE
             row[collector] = seconds
             row[f"ratio_{collector}"] = seconds / micro[collector]
         results["engines"][name] = row
-    results["compile_seconds"] = statistics.median(compile_seconds)
+    results["compile_seconds"] = statistics.median(compile_seconds["opgrad compiled"])
+    results["numpy_compile_seconds"] = statistics.median(compile_seconds["opgrad numpy"])
     results["nodes"] = {
         "opgrad": len(autograd.GraphExecutor().topological_order(trainer_graph(config.points))),
         "micrograd": micrograd_nodes(
@@ -270,6 +315,76 @@ def micrograd_nodes(root: Any) -> int:
                 seen.add(id(child))
                 stack.append(child)
     return len(seen)
+
+
+# The numpy plan against the python plan and PyTorch, with ReLU and with tanh, and its exactness.
+
+TENSOR_ENGINES: dict[str, Callable[[Weights, int, str], Trainer]] = {
+    "numpy plan": NumpyTrainer,
+    "python plan": CompiledTrainer,
+    "PyTorch": TorchTrainer,
+}
+
+
+def tensor_speed(config: Config) -> dict[str, Any]:
+    """Median step of the numpy plan, the python plan and PyTorch, collector on, per activation.
+
+    As in :func:`training_step`, rounds interleave the engines and each gets a fresh model;
+    the steps run back to back with the collector on. Compile times are those of the plans.
+    """
+    weights = initial_weights()
+    results: dict[str, Any] = {}
+    for activation in ("relu", "tanh"):
+        times: dict[str, list[float]] = {}
+        compiles: dict[str, list[float]] = {}
+        for _ in range(config.tensor_rounds):
+            for name, make in TENSOR_ENGINES.items():
+                if make is TorchTrainer and torch is None:
+                    continue
+                gc.collect()
+                trainer = make(weights, config.points, activation)
+                if isinstance(trainer, CompiledTrainer):
+                    compiles.setdefault(name, []).append(trainer.compile_seconds)
+                trainer.step(0)  # warm-up, untimed
+                for k in range(1, config.tensor_steps + 1):
+                    start = time.perf_counter()
+                    trainer.step(k)
+                    times.setdefault(name, []).append(time.perf_counter() - start)
+                del trainer
+        results[activation] = {
+            "step": {name: statistics.median(samples) for name, samples in times.items()},
+            "compile": {name: statistics.median(samples) for name, samples in compiles.items()},
+        }
+    return results
+
+
+def exactness(config: Config) -> dict[str, Any]:
+    """Whether the numpy plan's losses, parameters and gradients equal eager opgrad's, bit for bit.
+
+    Both train the demo's model from the same weights for ``exact_steps`` SGD steps, eager
+    opgrad building a new graph every step.
+    """
+    found: dict[str, Any] = {}
+    for activation in ("relu", "tanh"):
+        eager = ScalarTrainer(autograd.Value, initial_weights(), config.points, activation)
+        fast = NumpyTrainer(initial_weights(), config.points, activation)
+        same_losses = True
+        for k in range(config.exact_steps):
+            same_losses &= bits(eager.step(k)) == bits(fast.step(k))
+        found[activation] = {
+            "steps": config.exact_steps,
+            "losses": same_losses,
+            "parameters": [bits(p.data) for p in eager.params]
+            == [bits(p.data) for p in fast.params],
+            "gradients": [bits(p.grad) for p in eager.params]
+            == [bits(p.grad) for p in fast.params],
+        }
+    return found
+
+
+def bits(x: float) -> bytes:
+    """A float's IEEE bytes: equal bytes are equal bit for bit (0.0 and -0.0 differ)."""
+    return struct.pack("<d", x)
 
 
 # Forward and backward, per node, on the training step's graph.
@@ -300,7 +415,7 @@ def per_node(config: Config) -> dict[str, Any]:
                     nodes = len(autograd.GraphExecutor().topological_order(root))
                     forward = built
                     if name == "opgrad compiled":
-                        plan = autograd.GraphExecutor().compile(root)
+                        plan = autograd.GraphExecutor().compile(root, backend="python")
                         start = time.perf_counter()
                         plan.forward()
                         forward = time.perf_counter() - start
@@ -368,7 +483,7 @@ def chain_backward(config: Config) -> dict[str, Any]:
     does not land on one length only: their ratio is a target.
     """
     chains = {n: opgrad_chain(n)[1] for n in config.chains}
-    plans = {n: autograd.GraphExecutor().compile(y) for n, y in chains.items()}
+    plans = {n: autograd.GraphExecutor().compile(y, backend="python") for n, y in chains.items()}
     samples: dict[int, dict[str, list[float]]] = {n: {} for n in config.chains}
     for _ in range(config.chain_repeats):
         for n, y in chains.items():
@@ -474,7 +589,59 @@ def targets(results: dict[str, Any]) -> list[Target]:
             f"opgrad {'>= ' if opgrad_ok else 'fails at '}{deepest['opgrad_depth_tried']:,}, "
             f"micrograd {deepest['micrograd_deepest']:,}",
         ),
+        *tensor_targets(results),
     ]
+
+
+def tensor_targets(results: dict[str, Any]) -> list[Target]:
+    """Issue 11's targets: the numpy plan against PyTorch and the python plan, its exactness."""
+    speed, exact = results["tensor_speed"], results["exactness"]
+    relu, tanh = speed["relu"], speed["tanh"]
+    found = []
+    if "PyTorch" in relu["step"]:
+        found.append(
+            ratio_target(
+                "numpy plan step / PyTorch step (float64, 1 thread), ReLU",
+                relu["step"]["numpy plan"] / relu["step"]["PyTorch"],
+                3.0,
+            )
+        )
+    found.append(
+        ratio_target(
+            "numpy plan step / python plan step, ReLU",
+            relu["step"]["numpy plan"] / relu["step"]["python plan"],
+            0.125,
+        )
+    )
+    found.append(
+        ratio_target(
+            "numpy plan compile / python plan compile",
+            relu["compile"]["numpy plan"] / relu["compile"]["python plan"],
+            2.0,
+        )
+    )
+    for activation in ("relu", "tanh"):
+        same = exact[activation]
+        met = same["losses"] and same["parameters"] and same["gradients"]
+        found.append(
+            Target(
+                f"loss, parameters, gradients after {same['steps']} SGD steps vs eager, "
+                f"{activation}",
+                float(met),
+                1.0,
+                met,
+                "bit-identical" if met else f"DIFFERENT {same}",
+            )
+        )
+    if "PyTorch" in tanh["step"]:
+        found.append(
+            ratio_target(
+                "numpy plan step / PyTorch step (float64, 1 thread), tanh",
+                tanh["step"]["numpy plan"] / tanh["step"]["PyTorch"],
+                4.0,
+            )
+        )
+    return found
 
 
 def milliseconds(seconds: float) -> str:
@@ -487,7 +654,8 @@ def report(results: dict[str, Any]) -> Iterator[str]:
     quick = " (QUICK run: tiny sizes, the figures mean nothing)" if config["quick"] else ""
     yield (
         f"opgrad benchmarks: Python {machine['python']}, {machine['system']}, "
-        f"{machine['cpus']} CPUs, torch {machine['torch'] or 'not installed'}{quick}"
+        f"{machine['cpus']} CPUs ({machine['processor']}), numpy {machine['numpy']}, "
+        f"torch {machine['torch'] or 'not installed'}{quick}"
     )
     step = results["training_step"]
     nodes = step["nodes"]
@@ -504,12 +672,13 @@ def report(results: dict[str, Any]) -> Iterator[str]:
             f"  {name:<20} {row['on'] * 1e3:>13.3f} {row['ratio_on']:>12.4f} "
             f"{row['off'] * 1e3:>14.3f} {row['ratio_off']:>12.4f}"
         )
-    compiled = step["engines"]["opgrad compiled"]
-    yield (
-        f"  opgrad compiled = replay ({compiled['replay_on'] * 1e3:.3f} / "
-        f"{compiled['replay_off'] * 1e3:.3f} ms) + compile ({step['compile_seconds'] * 1e3:.1f} ms)"
-        f" / {STEPS_PER_COMPILE}"
-    )
+    for name, key in (("compiled", "compile_seconds"), ("numpy", "numpy_compile_seconds")):
+        row = step["engines"][f"opgrad {name}"]
+        yield (
+            f"  opgrad {name} = replay ({row['replay_on'] * 1e3:.3f} / "
+            f"{row['replay_off'] * 1e3:.3f} ms) + compile ({step[key] * 1e3:.1f} ms)"
+            f" / {STEPS_PER_COMPILE}"
+        )
     yield ""
     yield "Per node on the same graph: forward (building it; compiled: replay) and backward, ns"
     keys = ("forward_on", "forward_off", "backward_on", "backward_off")
@@ -543,6 +712,17 @@ def report(results: dict[str, Any]) -> Iterator[str]:
         f"micrograd {deepest['micrograd_deepest']:,} (RecursionError beyond)"
     )
     yield ""
+    yield "numpy plan, python plan and PyTorch on the same step, collector on, median ms"
+    speed = results["tensor_speed"]
+    yield f"  {'engine':<14} {'ReLU step':>10} {'tanh step':>10} {'compile':>10}"
+    for name in speed["relu"]["step"]:
+        compile_ms = speed["relu"]["compile"].get(name)
+        shown = f"{compile_ms * 1e3:>10.1f}" if compile_ms is not None else f"{'-':>10}"
+        yield (
+            f"  {name:<14} {speed['relu']['step'][name] * 1e3:>10.3f} "
+            f"{speed['tanh']['step'][name] * 1e3:>10.3f} {shown}"
+        )
+    yield ""
     yield "Targets"
     for target in results["targets"]:
         verdict = "PASS" if target["met"] else "FAIL"
@@ -555,7 +735,21 @@ def machine() -> dict[str, Any]:
         "system": f"{platform.system()} {platform.machine()}",
         "cpus": os.cpu_count(),
         "torch": torch.__version__ if torch is not None else None,
+        "numpy": numpy.__version__,
+        "processor": processor(),
     }
+
+
+def processor() -> str:
+    """The processor's model name, from /proc/cpuinfo where there is one."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -572,6 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     results["bytes_per_node"] = bytes_per_node(config)
     results["chain_backward"] = chain_backward(config)
     results["deepest_chain"] = deepest_chain(config)
+    results["tensor_speed"] = tensor_speed(config)
+    results["exactness"] = exactness(config)
     results["targets"] = [asdict(target) for target in targets(results)]
     for line in report(results):
         print(line)

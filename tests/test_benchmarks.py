@@ -20,7 +20,7 @@ def test_benchmarks_quick_run_reports_every_figure(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     results = json.loads(out.read_text())
     engines = results["training_step"]["engines"]
-    assert {"micrograd", "opgrad eager", "opgrad compiled"} <= set(engines)
+    assert {"micrograd", "opgrad eager", "opgrad compiled", "opgrad numpy"} <= set(engines)
     for row in engines.values():
         assert row["on"] > 0
         assert row["off"] > 0
@@ -29,7 +29,14 @@ def test_benchmarks_quick_run_reports_every_figure(tmp_path: Path) -> None:
     for name, seen in losses.items():
         assert seen == pytest.approx(losses["micrograd"], rel=1e-9), name
     assert losses["opgrad compiled"] == losses["opgrad eager"]
+    assert losses["opgrad numpy"] == losses["opgrad eager"]
     assert results["deepest_chain"]["opgrad_survives"]
     assert results["deepest_chain"]["micrograd_deepest"] < 1000
-    assert len(results["targets"]) == 7
+    # Issue 11's: two against PyTorch when it is installed, the numpy plan's speed-up over the
+    # python plan, its compile time, and its exactness after SGD steps with ReLU and tanh.
+    with_torch = results["machine"]["torch"] is not None
+    assert len(results["targets"]) == 7 + 4 + 2 * with_torch
+    exact = [t for t in results["targets"] if "SGD steps vs eager" in t["figure"]]
+    assert [t["shown"] for t in exact] == ["bit-identical", "bit-identical"]
+    assert set(results["tensor_speed"]["tanh"]["step"]) >= {"numpy plan", "python plan"}
     assert "Targets" in run.stdout

@@ -295,6 +295,7 @@ class VectorPlan:
         yield "# d: the nodes' data; g: their gradients; e: one slot per edge (node, input)."
         yield "forward:"
         labels = ", ".join(leaf.label or "?" for leaf in self._leaves[:6])
+        labels += ", ..." if len(self._leaves) > 6 else ""
         yield f"  level 0: d{_ids(self._leaf_numbers)} = the leaves' data  # {labels}"
         for lvl, groups in enumerate(self._levels):
             for group in groups:
@@ -358,6 +359,8 @@ def _describe(group: Group, order: list[Value]) -> str:
         rows, terms = group.inputs[0].shape
         counted = f"{rows} chain{many} of {terms} terms"
         members, terms_ = _ids(group.extra.ravel()), _ids(group.inputs[0].ravel())
+        if rows > 1:
+            return f"add, {counted}: d{members} = add.accumulate(rows of d{terms_})[:, 1:]"
         return f"add, {counted}: d{members} = add.accumulate(d{terms_})[1:]{note}"
     where = f"{kind}, {len(out)} node{many}: d{_ids(out)} = "
     if kind == "call":
