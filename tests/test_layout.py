@@ -24,9 +24,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("autograd.numerical", "autograd.higher", "autograd.testing", "autograd.replay"),
     ("autograd.views",),
     ("autograd",),  # the package's __init__, which re-exports everything below it
-    ("nn._checks", "nn._modelfile", "nn.datasets"),
+    # nn.torch_bridge works on plain numbers, so that MLP.to_torch/from_torch can call it.
+    ("nn._checks", "nn._modelfile", "nn.datasets", "nn.torch_bridge"),
     ("nn._graphs", "nn.module", "nn.losses", "nn.optim", "nn.serialize"),
-    ("nn.train", "nn.torch_bridge"),
+    ("nn.train",),
     ("nn.plot",),
     ("nn.play",),
     ("nn.cli",),

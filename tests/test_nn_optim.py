@@ -4,7 +4,7 @@ import struct
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value
@@ -118,6 +118,7 @@ def test_linear_decay_rejects_bad_arguments() -> None:
     ids=["sgd", "momentum", "adam"],
 )
 @given(st.lists(st.tuples(small_floats, small_floats), min_size=1, max_size=8))
+@settings(deadline=None)  # the first example imports numpy
 def test_step_arrays_updates_as_step_does_bit_for_bit(
     make: Callable[[list[Value]], Optimizer], pairs: list[tuple[float, float]]
 ) -> None:

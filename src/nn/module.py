@@ -266,6 +266,25 @@ class Layer(Module):
         return [(self.name or "layer", self.nin, self.nout, kind, self.nout * (self.nin + 1))]
 
 
+def _with_weights(
+    nin: int,
+    nouts: list[int],
+    activation: str,
+    weights: list[list[tuple[list[float], float]]],
+    metadata: Mapping[str, Any],
+) -> MLP:
+    """An MLP of these sizes holding these weights (per layer, per neuron: weights, bias)."""
+    # Initial weights come from a private generator: loading must not consume the caller's
+    # random.
+    model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
+    for layer, layer_weights in zip(model.layers, weights, strict=True):
+        for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
+            for wi, value in zip(neuron.w, w, strict=True):
+                wi.data = value
+            neuron.b.data = b
+    return model
+
+
 class MLP(Module):
     """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs; the last is linear.
 
@@ -359,11 +378,13 @@ class MLP(Module):
             nin=self.nin,
             nouts=self.nouts,
             activation=self.activation,
-            weights=[
-                [([w.data for w in n.w], n.b.data) for n in layer.neurons] for layer in self.layers
-            ],
+            weights=self._weights(),
             metadata=self.metadata,
         )
+
+    def _weights(self) -> list[list[tuple[list[float], float]]]:
+        """Per layer, per neuron: (weights, bias), the numbers a file or torch model holds."""
+        return [[([w.data for w in n.w], n.b.data) for n in layer.neurons] for layer in self.layers]
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -373,15 +394,49 @@ class MLP(Module):
         MLP's fields alone, not what a subclass's constructor may need.
         """
         nin, nouts, activation, weights, metadata = read_model_file(path, ACTIVATIONS)
-        # Initial weights come from a private generator: loading must not consume the caller's
-        # random.
-        model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
-        for layer, layer_weights in zip(model.layers, weights, strict=True):
-            for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
-                for wi, value in zip(neuron.w, w, strict=True):
-                    wi.data = value
-                neuron.b.data = b
-        return model
+        return _with_weights(nin, nouts, activation, weights, metadata)
+
+    def to_torch(self) -> Any:
+        """The same network in PyTorch: a ``torch.nn.Sequential`` of float64 layers.
+
+        ``torch.nn.Linear`` layers whose weight rows are the neurons' weights and whose biases
+        are theirs, with ``ReLU``, ``Tanh`` or ``Sigmoid`` between them: the same function,
+        the same weights (copied, not shared). Needs PyTorch (``pip install
+        'opgrad[torch]'``); see "Graduating to PyTorch" in the docs.
+        """
+        from nn.torch_bridge import sequential
+
+        return sequential(self.nin, self.nouts, self.activation, self._weights())
+
+    @classmethod
+    def from_torch(
+        cls,
+        model: Any,
+        *,
+        activation: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> MLP:
+        """Read back a ``torch.nn.Sequential`` of the form :meth:`to_torch` makes.
+
+        ``Linear`` layers with biases, one kind of activation between them (``ReLU``, ``Tanh``
+        or ``Sigmoid``); weights of any float dtype. The result is a plain :class:`MLP`.
+
+        Args:
+            model: The PyTorch model.
+            activation: For a model of one ``Linear`` layer, which has no activation to read:
+                the MLP's (default "relu"); otherwise, if given, it must be the model's.
+            metadata: Kept as the MLP's ``metadata``.
+
+        Raises:
+            TypeError: The model is not of that form; the error names the layer.
+            ValueError: Its sizes do not chain, or a weight is not finite.
+        """
+        from nn.torch_bridge import read_sequential
+
+        if activation is not None:
+            _check_activation(activation)
+        nin, nouts, found, weights = read_sequential(model, activation)
+        return _with_weights(nin, nouts, found, weights, dict(metadata or {}))
 
     def __repr__(self) -> str:
         return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"

@@ -126,13 +126,17 @@ class SGD(Optimizer):
 
     def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
         # The loop of step() as array operations: the same float operations per parameter.
+        # Python's floats turn inf - inf into nan without a word; so does numpy, told to.
+        import numpy as np
+
         lr, mu = self.lr, self.momentum
-        if mu:
-            velocity = mu * _array(self.velocity) + grads
-            self.velocity = velocity.tolist()
-            new = data - lr * velocity
-        else:
-            new = data - lr * grads
+        with np.errstate(all="ignore"):
+            if mu:
+                velocity = mu * _array(self.velocity) + grads
+                self.velocity = velocity.tolist()
+                new = data - lr * velocity
+            else:
+                new = data - lr * grads
         self.steps += 1
         return new
 
@@ -210,11 +214,13 @@ class Adam(Optimizer):
         correction1 = 1.0 - beta1**t
         correction2 = 1.0 - beta2**t
         lr, eps = self.lr, self.eps
-        m = beta1 * _array(self.m) + (1.0 - beta1) * grads
-        v = beta2 * _array(self.v) + (1.0 - beta2) * grads * grads
+        with np.errstate(all="ignore"):  # silent, as Python's float arithmetic is
+            m = beta1 * _array(self.m) + (1.0 - beta1) * grads
+            v = beta2 * _array(self.v) + (1.0 - beta2) * grads * grads
+            new = data - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
         self.m, self.v = m.tolist(), v.tolist()
         self.steps = t
-        return data - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+        return new
 
     def __repr__(self) -> str:
         return (

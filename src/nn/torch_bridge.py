@@ -1,0 +1,124 @@
+"""The bridge to PyTorch: an MLP's layers as a ``torch.nn.Sequential`` of float64 layers, and back.
+
+:meth:`nn.MLP.to_torch` and :meth:`nn.MLP.from_torch` call these. torch is imported when they
+run, never when :mod:`nn` is imported: it is an optional extra (``pip install 'opgrad[torch]'``,
+which pins the CPU build ``torch==2.13.0``; a plain ``pip install torch`` may pull a
+multi-gigabyte CUDA build). The functions take and return plain numbers (sizes, activation
+name, weights), so this module knows nothing of :class:`~nn.MLP` itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["read_sequential", "sequential"]
+
+Weights = list[list[tuple[list[float], float]]]
+"""Per layer, per neuron: (weights, bias), as :meth:`nn.MLP.save` writes them."""
+
+_MODULES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
+
+
+def _torch() -> Any:
+    try:
+        import torch
+    except ModuleNotFoundError as error:
+        if error.name != "torch":
+            raise
+        raise ModuleNotFoundError(
+            "the bridge to PyTorch needs torch: pip install 'opgrad[torch]' "
+            "(or pip install torch==2.13.0, the CPU build)",
+            name="torch",
+        ) from None
+    return torch
+
+
+def sequential(nin: int, nouts: Sequence[int], activation: str, weights: Weights) -> Any:
+    """A ``torch.nn.Sequential``: ``Linear`` layers of float64 with the activation between them.
+
+    Layer i is ``torch.nn.Linear(sizes[i], sizes[i + 1], dtype=torch.float64)`` whose weight
+    row j is neuron j's weights and whose bias is the neurons' biases, followed, except for the
+    last, by ``torch.nn.ReLU()``, ``Tanh()`` or ``Sigmoid()``: the same function as the MLP.
+    """
+    torch = _torch()
+    sizes = [nin, *nouts]
+    layers: list[Any] = []
+    for i, layer in enumerate(weights):
+        linear = torch.nn.Linear(sizes[i], sizes[i + 1], dtype=torch.float64)
+        with torch.no_grad():
+            linear.weight.copy_(torch.tensor([w for w, _ in layer], dtype=torch.float64))
+            linear.bias.copy_(torch.tensor([b for _, b in layer], dtype=torch.float64))
+        layers.append(linear)
+        if i != len(weights) - 1:
+            layers.append(getattr(torch.nn, _MODULES[activation])())
+    return torch.nn.Sequential(*layers)
+
+
+def read_sequential(
+    model: Any, activation: str | None = None
+) -> tuple[int, list[int], str, Weights]:
+    """The sizes, activation and weights of a ``Sequential`` that :func:`sequential` could make.
+
+    The model must alternate ``torch.nn.Linear`` layers (with a bias) and one kind of
+    activation (``ReLU``, ``Tanh`` or ``Sigmoid``), starting and ending with a ``Linear``, each
+    layer's inputs the previous one's outputs. Weights of any float dtype are read as Python
+    floats (float32 ones exactly).
+
+    Args:
+        model: The ``torch.nn.Sequential``.
+        activation: The activation to record for a model of a single ``Linear`` (which has
+            none to read); by default "relu". For a deeper model it must match the model's.
+
+    Raises:
+        TypeError: ``model`` is not a Sequential of that form; the error names the layer.
+        ValueError: Sizes do not chain, a weight is not finite, or ``activation`` disagrees
+            with the model's.
+    """
+    torch = _torch()
+    if not isinstance(model, torch.nn.Sequential):
+        raise TypeError(
+            f"MLP.from_torch: expected a torch.nn.Sequential, got {type(model).__name__}"
+        )
+    parts = list(model)
+    names = {name: key for key, name in _MODULES.items()}
+    found = {type(part).__name__ for part in parts[1::2]}
+    for i, part in enumerate(parts):
+        if i % 2 == 0 and not (isinstance(part, torch.nn.Linear) and part.bias is not None):
+            raise TypeError(
+                f"MLP.from_torch: layer {i} must be a torch.nn.Linear with a bias, got {part!r}"
+            )
+        if i % 2 == 1 and type(part).__name__ not in names:
+            raise TypeError(
+                f"MLP.from_torch: layer {i} must be one of "
+                f"{', '.join(f'torch.nn.{n}()' for n in names)}, got {part!r}"
+            )
+    if not parts or len(parts) % 2 == 0:
+        raise TypeError("MLP.from_torch: the Sequential must start and end with a Linear layer")
+    if len(found) > 1:
+        raise TypeError(
+            f"MLP.from_torch: the hidden layers must share one activation, got {sorted(found)}"
+        )
+    read = names[found.pop()] if found else None
+    if read is not None and activation is not None and activation != read:
+        raise ValueError(f"MLP.from_torch: activation={activation!r}, but the model's is {read!r}")
+    linears = parts[0::2]
+    nin = int(linears[0].in_features)
+    nouts: list[int] = []
+    weights: Weights = []
+    for i, linear in enumerate(linears):
+        expected = nin if i == 0 else nouts[-1]
+        if linear.in_features != expected:
+            raise ValueError(
+                f"MLP.from_torch: layer {2 * i} takes {linear.in_features} inputs, but the "
+                f"layer before gives {expected}"
+            )
+        rows = linear.weight.detach().to(torch.float64).tolist()
+        biases = linear.bias.detach().to(torch.float64).tolist()
+        for row, b in zip(rows, biases):
+            if not all(math.isfinite(x) for x in [*row, b]):
+                raise ValueError(f"MLP.from_torch: layer {2 * i} has a weight that is not finite")
+        nouts.append(int(linear.out_features))
+        weights.append([(row, b) for row, b in zip(rows, biases)])
+    return nin, nouts, read or activation or "relu", weights
