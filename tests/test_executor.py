@@ -1,3 +1,4 @@
+import functools
 import math
 import struct
 import sys
@@ -435,7 +436,7 @@ def test_executor_every_backward_path_refuses_what_breaks_local_grads_contract(
     x = Value(2.0, "x")
     y = op(*[x] * (op.arity or 1))
     y.label = "y"
-    expected = r"local_grads must return a tuple of \d floats .* at node 'y'"
+    expected = r"local_grads must return a tuple of \d real numbers .* at node 'y'"
     with pytest.raises(TypeError, match=expected):
         executor.backward(y)
     with pytest.raises(TypeError, match=expected):
@@ -498,3 +499,76 @@ def test_executor_gradients_leave_existing_grads_exactly_as_they_were() -> None:
     assert (passes[a], passes[b], passes[c]) == (-2.0, 2.0, 1.0)
     for node, g in grads_before.items():
         assert struct.pack("<d", node.grad) == struct.pack("<d", g)
+
+
+def test_executor_jvp_ignores_the_infinite_slope_of_an_input_that_does_not_move() -> None:
+    # y does not move in the direction (1, 0): its infinite or NaN-making slope times a zero
+    # tangent would give NaN; backward and PyTorch's forward mode give 1.
+    makers: list[Callable[[Value], Value]] = [lambda y: y**0.5, lambda y: y.log()]
+    for make in makers:
+        for at in (0.0, 1e-320):
+            x, y = Value(2.0, "x"), Value(at, "y")
+            try:
+                f = x + make(y)
+            except ValueError:
+                continue  # log(0) is outside the domain
+            assert GraphExecutor().jvp(f, {x: 1.0}) == 1.0
+            assert GraphExecutor().jvp(f, {x: 1.0, y: 0.0}) == 1.0
+            assert GraphExecutor().gradients(f)[x] == 1.0
+            assert GraphExecutor().jvp(f, {x: 1.0, y: 1.0}) > 1e100  # it does move: huge
+
+
+def test_executor_check_finite_backward_names_a_nan_node_value() -> None:
+    x = Value(math.nan, "x")
+    y = x.relu() * 2.0  # ReLU's slope at NaN is 0: no NaN gradient would show it
+    y.label = "y"
+    assert GraphExecutor().gradients(y)[x] == 0.0
+    for run in (
+        lambda: GraphExecutor(check_finite=True).backward(y),
+        lambda: GraphExecutor(check_finite=True).gradients(y),
+        lambda: GraphExecutor(check_finite=True).compile(y).backward(),
+    ):
+        with pytest.raises(NonFiniteError, match=r"backward: leaf 'x' = nan holds nan"):
+            run()
+    assert x.grad == 0.0
+
+
+def test_executor_forward_refuses_leaf_data_that_is_not_a_number() -> None:
+    x = Value(2.0, "x")
+    y = x * 3.0
+    plan = GraphExecutor().compile(y)
+    for bad in ("3", None, True):
+        x.data = bad  # type: ignore[assignment]
+        for run in (functools.partial(GraphExecutor().forward, y), plan.forward):
+            with pytest.raises(TypeError, match=r"data of leaf 'x' must be a real number, got"):
+                run()
+    x.data = 4  # an int is a real number
+    assert plan.forward() == 12.0
+    assert GraphExecutor().forward(y) == 12.0
+
+
+_CAREFUL = [GraphExecutor(check_finite=True), GraphExecutor(observer=lambda step: None)]
+
+
+@pytest.mark.parametrize(
+    "executor", [GraphExecutor(), *_CAREFUL], ids=["fast", "check", "observer"]
+)
+def test_executor_every_backward_accumulates_scales_by_the_seed_and_repeats(
+    executor: GraphExecutor,
+) -> None:
+    # An oracle of hand values: f = a*b + a**2 at a = 3, b = -2; df/da = b + 2a = 4, df/db = a.
+    a, b = Value(3.0, "a"), Value(-2.0, "b")
+    f = a * b + a**2
+    a.grad, b.grad = 0.5, -1.0
+    executor.backward(f, 2.5)
+    assert (a.grad, b.grad, f.grad) == (0.5 + 10.0, -1.0 + 7.5, 2.5)
+    executor.backward(f, -1)
+    assert (a.grad, b.grad, f.grad) == (0.5 + 10.0 - 4.0, -1.0 + 7.5 - 3.0, 1.5)
+    product, square = f.parents
+    grads = {a: 8.0, b: 6.0, product: 2.0, square: 2.0, f: 2.0}
+    assert executor.gradients(f, 2.0) == grads
+    plan = executor.compile(f)
+    plan.backward(0.5)
+    assert (a.grad, b.grad) == (0.5 + 10.0 - 4.0 + 2.0, -1.0 + 7.5 - 3.0 + 1.5)
+    plan.backward(0.5)
+    assert (a.grad, b.grad) == (0.5 + 10.0 - 4.0 + 4.0, -1.0 + 7.5 - 3.0 + 3.0)

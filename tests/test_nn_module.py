@@ -155,6 +155,21 @@ def test_bad_sizes_are_rejected(nin: int, nouts: list[int], message: str) -> Non
         MLP(nin, nouts)
 
 
+def test_zero_input_neurons_and_layers_are_biases_alone_as_in_micrograd() -> None:
+    layer = Layer(0, 3, activation="relu", seed=0)
+    assert len(layer.parameters()) == 3
+    for p in layer.parameters():
+        p.data = 0.5
+    outputs = layer.outputs([])
+    assert [o.data for o in outputs] == [0.5, 0.5, 0.5]
+    theirs = micrograd.nn.Layer(0, 3)
+    assert [o.data for o in theirs([])] == [0.0, 0.0, 0.0]
+    assert Neuron(0, nonlin=False)([]).data == 0.0
+    for bad in (-1, True, 1.0):
+        with pytest.raises(ValueError, match="nin must be an int >= 0"):
+            Layer(bad, 2)  # type: ignore[arg-type]
+
+
 def test_unknown_activation_is_rejected() -> None:
     with pytest.raises(ValueError, match="relu, tanh, sigmoid"):
         MLP(2, [1], activation="gelu")

@@ -154,7 +154,7 @@ def test_operation_local_grads_of_wrong_length_is_reported_at_backward() -> None
     y = Wrong()(Value(1.0, "x"))
     y.label = "y"
     with pytest.raises(
-        TypeError, match=r"Wrong\(\)\.local_grads must return a tuple of 1 floats.*'y'"
+        TypeError, match=r"Wrong\(\)\.local_grads must return a tuple of 1 real numbers.*'y'"
     ):
         y.backward()
 

@@ -272,16 +272,51 @@ def test_ops_zero_to_negative_power_is_division_by_zero() -> None:
         Value(0.0, "x") ** -1
 
 
-def test_ops_exp_overflow_names_op() -> None:
-    with pytest.raises(
-        OverflowError, match=r"Exp\(\) on inputs \('x' = 1000.0\): exp\(1000.0\) is too large"
-    ):
-        Value(1000.0, "x").exp()
+@pytest.mark.parametrize(
+    ("build", "expected"),
+    [
+        (lambda x: x * 1e308, math.inf),
+        (lambda x: x**400, math.inf),
+        (lambda x: x**400.0, math.inf),
+        (lambda x: (-x) ** 401, -math.inf),
+        (lambda x: (-x) ** 400, math.inf),
+        (lambda x: (x * 1e-3) ** -400, math.inf),
+        (lambda x: (-x * 1e-3) ** -401, -math.inf),
+        (lambda x: (x * 100.0).exp(), math.inf),
+        (lambda x: x ** Value(400.0), math.inf),
+        (lambda x: 10.0**x * 1e300, math.inf),
+    ],
+)
+def test_ops_overflow_is_an_infinity_of_its_sign_as_for_mul(
+    build: Callable[[Value], Value], expected: float
+) -> None:
+    # One rule for the whole engine (IEEE arithmetic): too large for a float is an infinity,
+    # never an exception; an executor with check_finite=True names the node where it appears.
+    x = Value(10.0, "x")
+    y = build(x)
+    assert y.data == expected
+    y.label = "y"
+    plan = GraphExecutor().compile(y)
+    assert plan.forward() == expected
+    with pytest.raises(NonFiniteError, match="'y'"):
+        GraphExecutor(check_finite=True).forward(y)
 
 
-def test_ops_pow_overflow_names_op() -> None:
-    with pytest.raises(OverflowError, match=r"Pow\(exponent=400\)"):
-        Value(10.0, "x") ** 400
+def test_ops_zero_to_a_positive_variable_power_is_zero_with_zero_slope() -> None:
+    # As PyTorch and HIPS autograd: 0 ** y = 0 for y > 0, d/dy = 0 (the limit of f ln a).
+    for b, slope in ((2.0, 0.0), (1.0, 1.0), (0.5, math.inf)):
+        a, y = Value(0.0, "a"), Value(b, "y")
+        z = a**y
+        z.backward()
+        assert (z.data, a.grad, y.grad) == (0.0, slope, 0.0)
+        assert GraphExecutor().compile(z).forward() == 0.0
+    y = Value(3.0, "y")
+    z = 0.0**y
+    z.backward()
+    assert (z.data, y.grad) == (0.0, 0.0)
+    for b in (0.0, -1.0):
+        with pytest.raises(ValueError, match=r"Power\(\).*positive base.*exponent"):
+            Value(0.0, "a") ** Value(b)
 
 
 def test_ops_pow_validates_exponent() -> None:

@@ -141,10 +141,10 @@ def test_value_power_with_value_exponent_has_both_gradients() -> None:
     assert x.grad == pytest.approx(8.0 * math.log(2.0))
 
 
-@pytest.mark.parametrize("base", [0.0, -2.0])
-def test_value_power_with_value_exponent_needs_positive_base(base: float) -> None:
+@pytest.mark.parametrize(("base", "exponent"), [(-2.0, 2.0), (0.0, 0.0), (0.0, -1.0)])
+def test_value_power_with_value_exponent_needs_positive_base(base: float, exponent: float) -> None:
     with pytest.raises(ValueError, match=r"Power\(\).*'base'.*positive base"):
-        Value(base, "base") ** Value(2.0)
+        Value(base, "base") ** Value(exponent)
 
 
 def test_value_pow_by_constant_shares_op_instances() -> None:

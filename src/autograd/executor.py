@@ -10,16 +10,19 @@ them. Compiled forms of a graph live above the core, in :mod:`autograd.replay`, 
 
 from __future__ import annotations
 
+import collections
 import math
 import numbers
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 import attrs
 
-from autograd.value import Value
+from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:
     from autograd.operation import Operation
@@ -219,7 +222,11 @@ def _reworded(error: Exception, message: str) -> Exception:
 
 
 def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
-    """Call ``op.local_grads`` on a node, checking the user-facing contract."""
+    """Call ``op.local_grads`` on a node, checking the contract: one real number per input.
+
+    Returns the slopes as plain floats (an int, a Fraction or a NumPy float becomes the float
+    the fast paths' ``slope * upstream`` would have used).
+    """
     parents = node.parents
     try:
         grads = op.local_grads(*(p.data for p in parents), output=node.data)
@@ -231,10 +238,13 @@ def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
         or not all(isinstance(d, numbers.Real) for d in grads)
     ):
         raise TypeError(
-            f"{op!r}.local_grads must return a tuple of {len(parents)} floats (one per input), "
-            f"got {grads!r} at {_where(node)}"
+            f"{op!r}.local_grads must return a tuple of {len(parents)} real numbers (one per "
+            f"input), got {grads!r} at {_where(node)}"
         )
-    return grads
+    try:
+        return tuple(float(d) for d in grads)
+    except OverflowError as error:  # an int too large for a float
+        raise _reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
 
 
 def _not_tuple(grads: object) -> bool:
@@ -245,6 +255,28 @@ def _not_tuple(grads: object) -> bool:
     ``type(grads) is not tuple`` first, so the call is only paid for something unusual.
     """
     return type(grads) is not tuple and not isinstance(grads, tuple)
+
+
+_GRAD = operator.attrgetter("grad")
+_consume = collections.deque[object](maxlen=0).extend
+
+
+def _set(nodes: Iterable[Value], attribute: str, values: Iterable[float]) -> None:
+    """Set ``attribute`` of each node to the matching value, in one uninterruptible step.
+
+    Equivalent to ``for n, v in zip(nodes, values): setattr(n, attribute, v)``, but run by C code
+    alone (``map`` over ``setattr`` on a slot, consumed by a deque): no Python line runs between
+    two nodes, so neither a KeyboardInterrupt (which Python raises only between lines of Python
+    code) nor another thread (which takes over only there too) can see half of the writes. The
+    values must be computed beforehand; ``values`` must be an iterator of C code too (a list,
+    ``repeat``, ``map`` of a builtin), never a generator.
+    """
+    _consume(map(setattr, nodes, repeat(attribute), values))
+
+
+def _add_grads(nodes: list[Value], values: Iterable[float]) -> None:
+    """``n.grad = n.grad + v`` for each node and value, in one uninterruptible step (see _set)."""
+    _set(nodes, "grad", map(operator.add, map(_GRAD, nodes), values))
 
 
 def _next_input(
@@ -275,25 +307,41 @@ def _next_input(
     return None
 
 
-def _pass_in_grads(order: list[Value], seed: float) -> list[float]:
-    """Run one backward pass over ``order`` (root last) in the nodes' ``grad`` slots.
+def _backward_into_grads(order: list[Value], seed: float) -> bool:
+    """One backward pass over ``order`` (root last), added into every node's ``grad``.
 
-    The one fast chain-rule loop: :meth:`GraphExecutor.backward` and
-    :meth:`GraphExecutor.gradients` both run it. Summing in the slots is much cheaper than a dict
-    keyed by node. The old values are returned and the slots zeroed first, so each sum starts as
-    ``0.0 + first contribution`` and the slots end holding exactly this pass; the caller decides
-    what to do with the old values. On any exception (KeyboardInterrupt too) the old values are
-    put back before it propagates, so no gradient is ever left half-summed.
+    The fast chain-rule loop of :meth:`GraphExecutor.backward`. It is equal to the plain
+    ``for n, g in gradients(root, seed).items(): n.grad = n.grad + g`` (the loop of
+    :meth:`GraphExecutor._careful_gradients`, which the tests compare it with). Summing in the
+    slots is much cheaper than a dict keyed by node. The old values are kept and the slots
+    zeroed first, so each sum starts as ``0.0 + first contribution`` and the slots hold exactly
+    this pass; then the old values are added back. Where every old value is zero (a training
+    step zeroes the gradients first) the pass is already the result: a pass summed from zeroed
+    slots is never -0.0, so ``0.0 + g`` and ``-0.0 + g`` are g (only the root's, the seed, can
+    be -0.0, hence the adding back for a zero seed).
+
+    Every contribution is checked to be a float (a slope that is an int or a Fraction gives
+    one; a complex, a NumPy array or a Value does not), a cheap test that keeps the contract
+    of :func:`_local_grads` without calling it.
+
+    Interrupts: the zeroing loop is inside the ``try`` and the adding back is one
+    uninterruptible step (:func:`_set`); on any exception -- a KeyboardInterrupt at any line
+    too -- the old values (those read so far) are put back in one such step before it
+    propagates. So the slots hold either all the old values or all the new ones.
+
+    Returns:
+        True once the pass is added; False, with every ``grad`` as before, when a slope was a
+        real number of another type than float (a NumPy float): the caller then runs the
+        careful pass, which turns each slope into a float.
     """
     olds: list[float] = []
     keep = olds.append
-    for node in order:  # one pass, not two: at a million nodes each pass is a trip to memory
-        keep(node.grad)
-        node.grad = 0.0
-    root = order[-1]
-    root.grad = seed
-    node = root
+    node = root = order[-1]
     try:
+        for node in order:  # one pass, not two: at a million nodes each pass is a trip to memory
+            keep(node.grad)
+            node.grad = 0.0
+        root.grad = seed
         for node in reversed(order):
             op = node.op
             if op is None:
@@ -306,25 +354,41 @@ def _pass_in_grads(order: list[Value], seed: float) -> list[float]:
                 if type(grads) is not tuple and _not_tuple(grads):
                     raise TypeError("local_grads broke its contract")
                 da, db = grads
-                a.grad += da * g  # type: ignore[union-attr]
-                b.grad += db * g
+                da *= g
+                db *= g
+                if type(da) is not float or type(db) is not float:
+                    raise _NotFloatError
+                a.grad += da  # type: ignore[union-attr]
+                b.grad += db
             elif type(a) is Value:
                 grads = op.local_grads(a.data, output=node.data)
                 if type(grads) is not tuple and _not_tuple(grads):
                     raise TypeError("local_grads broke its contract")
                 (da,) = grads
-                a.grad += da * g
+                da *= g
+                if type(da) is not float:
+                    raise _NotFloatError
+                a.grad += da
             else:
                 for p, d in zip(node.parents, _local_grads(op, node), strict=True):
                     p.grad += d * g
+        if seed == 0.0 or any(olds):
+            _set(order, "grad", map(operator.add, olds, map(_GRAD, order)))
     except BaseException as error:
-        _restore(order, olds)
+        _set(order, "grad", olds)
+        if type(error) is _NotFloatError:
+            _local_grads(node.op, node)  # type: ignore[arg-type]  # raises if not a real number
+            return False
         if not isinstance(error, (ArithmeticError, ValueError, TypeError)):
             raise
         # The fast path skipped the checks; redo this node carefully to say what went wrong.
         _local_grads(node.op, node)  # type: ignore[arg-type]
         raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
-    return olds
+    return True
+
+
+class _NotFloatError(Exception):
+    """A fast pass met a contribution that is not a float (see :func:`_backward_into_grads`)."""
 
 
 def _chain_rule(node: Value, grads: dict[Value, float], check: bool) -> list[BackwardStep]:
@@ -332,7 +396,8 @@ def _chain_rule(node: Value, grads: dict[Value, float], check: bool) -> list[Bac
 
     For each input in input order, ``grads[input] += d(node)/d(input) * grads[node]``, where
     ``grads`` holds the pass so far (``grads[node]`` is complete: every consumer of ``node`` has
-    been processed). This is the plain version of the loop in :func:`_pass_in_grads`, giving
+    been processed). This is the plain version of the loops of :func:`_backward_into_grads` and
+    :func:`_gradients`, giving
     the same numbers; the careful passes and :class:`BackwardStepper` run it.
 
     Returns:
@@ -357,26 +422,6 @@ def _chain_rule(node: Value, grads: dict[Value, float], check: bool) -> list[Bac
             )
         steps.append(BackwardStep(node, parent, index, local, upstream, contribution, total))
     return steps
-
-
-def _restore(order: list[Value], olds: list[float]) -> None:
-    for node, old in zip(order, olds):
-        node.grad = old
-
-
-def _backward_into_grads(order: list[Value], seed: float) -> None:
-    """One backward pass over ``order`` (root last), added into every node's ``grad``.
-
-    Ends with exactly ``old + pass``, the numbers of :meth:`GraphExecutor.gradients` added into
-    ``grad``: a pass summed from zeroed slots is never -0.0, so an old value of 0.0 or -0.0 needs
-    no adding back. Only the root's pass, the seed, may be -0.0.
-    """
-    olds = _pass_in_grads(order, seed)
-    if any(olds):
-        for n, old in zip(order, olds):
-            if old:
-                n.grad = old + n.grad
-    order[-1].grad = olds[-1] + seed
 
 
 @attrs.frozen
@@ -468,24 +513,31 @@ class GraphExecutor:
     def gradients(self, root: Value, seed: float = 1.0) -> dict[Value, float]:
         """One backward pass: d(root)/d(node) times ``seed`` for every node, without storing it.
 
-        This is the pass that :meth:`backward` adds into ``grad``. It is summed in the nodes'
-        ``grad`` slots by the same loop as ``backward``, then every ``grad`` is put back as it
-        was, so no node is changed when it returns.
+        This is the pass that :meth:`backward` adds into ``grad``, bit for bit. It is summed in
+        a dict of its own: no node is changed, not even for a moment, so several threads may
+        call it at once on graphs that share nodes, and an interrupt leaves nothing behind.
+
+        Raises:
+            TypeError: ``seed`` is not a real number (a bool or a string is not), or an
+                operation's ``local_grads`` does not return one real number per input.
         """
+        seed = _check_number(seed, "backward seed")
         order = self.topological_order(root)
         if self.check_finite or self.observer is not None:
-            return self._careful_gradients(order, float(seed))
-        olds = _pass_in_grads(order, float(seed))
-        grads = {node: node.grad for node in order}
-        _restore(order, olds)
-        return grads
+            return self._careful_gradients(order, seed)
+        return _gradients(order, seed) or self._careful_gradients(order, seed)
 
     def _careful_gradients(self, order: list[Value], seed: float) -> dict[Value, float]:
+        """The backward pass written plainly, with the checks and reports the options ask for."""
         grads: dict[Value, float] = {order[-1]: seed}
         check = self.check_finite
         observe = self.observer
-        if check and not math.isfinite(seed):
-            raise NonFiniteError(f"backward seed is {seed!r} at {_where(order[-1])}")
+        if check:
+            if not math.isfinite(seed):
+                raise NonFiniteError(f"backward seed is {seed!r} at {_where(order[-1])}")
+            for node in order:  # a NaN a slope hides (ReLU's is 0 at NaN) is still a NaN
+                if not math.isfinite(node.data):
+                    raise NonFiniteError(f"backward: {_where(node)} holds {node.data!r}")
         for node in reversed(order):
             if node.op is None:
                 continue
@@ -500,13 +552,23 @@ class GraphExecutor:
         Each call runs its own pass and adds it: calling it twice adds exactly twice the
         gradient. Zero the gradients between training steps. The numbers are bit for bit those
         of :meth:`gradients` added into ``grad``.
+
+        If it raises -- an operation's error, a broken contract, or a KeyboardInterrupt at any
+        moment -- every ``grad`` is as it was before the call: the gradients are all as before
+        or all as after, never a mixture. It writes the ``grad`` of every node of the graph, so
+        two threads must not run it at once on graphs that share a node.
+
+        Raises:
+            TypeError: ``seed`` is not a real number (a bool or a string is not), or an
+                operation's ``local_grads`` does not return one real number per input.
         """
+        seed = _check_number(seed, "backward seed")
         order = self.topological_order(root)
-        if self.check_finite or self.observer is not None:
-            for node, g in self._careful_gradients(order, float(seed)).items():
-                node.grad += g
-            return
-        _backward_into_grads(order, float(seed))
+        if (self.check_finite or self.observer is not None) or not _backward_into_grads(
+            order, seed
+        ):
+            grads = self._careful_gradients(order, seed)
+            _add_grads(list(grads), grads.values())
 
     def stepper(
         self, root: Value, seed: float = 1.0, *, accumulate: bool = True
@@ -545,7 +607,9 @@ class GraphExecutor:
             >>> c.grad, a.grad, b.grad
             (0.0, 0.0, 0.0)
         """
-        return BackwardStepper(self, root, float(seed), accumulate=accumulate)
+        return BackwardStepper(
+            self, root, _check_number(seed, "backward seed"), accumulate=accumulate
+        )
 
     def compile(self, root: Value, backend: str = "auto") -> CompiledGraph:
         """Compile the graph that ends at ``root`` for replay (a :class:`~autograd.Plan`).
@@ -570,9 +634,8 @@ class GraphExecutor:
         return compiler(root, self)
 
     def zero_grad(self, root: Value) -> None:
-        """Set ``grad`` to 0.0 on every node of the graph."""
-        for node in self.topological_order(root):
-            node.grad = 0.0
+        """Set ``grad`` to 0.0 on every node of the graph, in one uninterruptible step."""
+        _set(self.topological_order(root), "grad", repeat(0.0))
 
     def forward(self, root: Value) -> float:
         """Recompute every non-leaf node from its parents, in order; return root's data.
@@ -585,6 +648,8 @@ class GraphExecutor:
         for node in self.topological_order(root):
             op = node.op
             if op is None:
+                if type(node.data) is not float:
+                    _check_leaf(node)
                 if check and not math.isfinite(node.data):
                     raise NonFiniteError(f"forward: {_where(node)} is not finite")
                 continue
@@ -604,6 +669,9 @@ class GraphExecutor:
 
         Returns sum over leaves x of d(root)/dx * tangents[x], computed in one forward sweep
         through the same ``local_grads`` that backward uses. Leaves not named get tangent 0.
+        An input whose tangent is exactly zero contributes nothing, even where its slope is
+        infinite or NaN (the slope of ``sqrt`` at 0): it does not move in this direction, as
+        backward and PyTorch's forward mode agree.
 
         Raises:
             TypeError: A key is not a Value, or a tangent is not a real number (a bool or a
@@ -638,7 +706,9 @@ class GraphExecutor:
                 continue
             t = 0.0
             for parent, local in zip(node.parents, _local_grads(op, node)):
-                t += local * tan[parent]
+                tp = tan[parent]
+                if tp:
+                    t += local * tp
             if check and not math.isfinite(t):
                 raise NonFiniteError(f"jvp: tangent {t!r} at {_where(node)}")
             tan[node] = t
@@ -1033,6 +1103,74 @@ class BackwardStepper:
         return (
             f"<BackwardStepper from {self.names[self.root]}: "
             f"{self.position} of {self.total} steps taken>"
+        )
+
+
+def _gradients(order: list[Value], seed: float) -> dict[Value, float] | None:
+    """One backward pass over ``order`` (root last), summed in a dict of its own.
+
+    The fast loop of :meth:`GraphExecutor.gradients`: :meth:`GraphExecutor._careful_gradients`
+    without its checks, the same sums in the same order, so the numbers of the grad-slot loop
+    of :func:`_backward_into_grads`. Returns None where a slope was a real number of another
+    type than float (see there): the caller then runs the careful pass.
+    """
+    grads: dict[Value, float] = {order[-1]: seed}
+    get = grads.get
+    node = order[-1]
+    try:
+        for node in reversed(order):
+            op = node.op
+            if op is None:
+                continue
+            g = grads[node]
+            a = node._p0
+            b = node._p1
+            if b is not None:
+                locals_ = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
+                if type(locals_) is not tuple and _not_tuple(locals_):
+                    raise TypeError("local_grads broke its contract")
+                da, db = locals_
+                da *= g
+                db *= g
+                if type(da) is not float or type(db) is not float:
+                    raise _NotFloatError
+                grads[a] = get(a, 0.0) + da  # type: ignore[index, arg-type]
+                grads[b] = get(b, 0.0) + db
+            elif type(a) is Value:
+                locals_ = op.local_grads(a.data, output=node.data)
+                if type(locals_) is not tuple and _not_tuple(locals_):
+                    raise TypeError("local_grads broke its contract")
+                (da,) = locals_
+                da *= g
+                if type(da) is not float:
+                    raise _NotFloatError
+                grads[a] = get(a, 0.0) + da
+            else:
+                for p, d in zip(node.parents, _local_grads(op, node), strict=True):
+                    grads[p] = get(p, 0.0) + d * g
+    except _NotFloatError:
+        _local_grads(node.op, node)  # type: ignore[arg-type]  # raises if not a real number
+        return None
+    except (ArithmeticError, ValueError, TypeError) as error:
+        # The fast path skipped the checks; redo this node carefully to say what went wrong.
+        _local_grads(node.op, node)  # type: ignore[arg-type]
+        raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
+    return grads
+
+
+def _check_leaf(node: Value) -> None:
+    """Raise a TypeError naming a leaf whose ``data`` was set to something not a real number.
+
+    ``Value(...)`` checks its data, but ``leaf.data = ...`` is a plain attribute: forward replay
+    (eager or a Plan) reads it, and a string such as ``"3"`` must not pass because ``float``
+    would take it.
+    """
+    from autograd.operation import _is_number
+
+    if not _is_number(node.data):
+        raise TypeError(
+            f"forward: the data of leaf {_name(node)} must be a real number, "
+            f"got {type(node.data).__name__}: {node.data!r}"
         )
 
 

@@ -178,7 +178,8 @@ class Pow(Operation):
     """Power by a constant: f(x) = x**k; df/dx = k * x**(k-1).
 
     Defined for every x when k is a whole number, for x >= 0 otherwise; 0 to a negative power
-    is a division by zero.
+    is a division by zero. A result too large for a float is an infinity of its sign, as for
+    ``*`` (``Value(1e200) ** 2`` is inf, like ``Value(1e200) * 1e200``).
     """
 
     exponent: float = attrs.field(validator=_check_exponent)
@@ -189,7 +190,11 @@ class Pow(Operation):
             raise ZeroDivisionError(f"0 cannot be raised to the negative power {k!r}")
         if x < 0.0 and not float(k).is_integer():
             raise ValueError(f"a negative base ({x!r}) to the non-integer power {k!r} is complex")
-        result: float = x**k
+        try:
+            result: float = x**k
+        except OverflowError:  # IEEE arithmetic, as Mul: too large is an infinity of its sign
+            odd = x < 0.0 and float(k).is_integer() and int(k) % 2 == 1
+            result = -math.inf if odd else math.inf
         return result
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
@@ -203,20 +208,33 @@ class Pow(Operation):
 
 @attrs.frozen
 class Power(Operation):
-    """Variable power: f(a, b) = a**b for a > 0; df/da = b * a**(b-1), df/db = f * ln a."""
+    """Variable power: f(a, b) = a**b for a > 0; df/da = b * a**(b-1), df/db = f * ln a.
+
+    Also for a = 0 with b > 0, as in PyTorch and HIPS autograd: f = 0, df/da = b * 0**(b-1)
+    (0 for b > 1, 1 for b = 1, +inf for b < 1), and df/db = 0, the limit of f * ln a as a
+    goes to 0. A result too large for a float is +inf, as for ``*``.
+    """
 
     arity: ClassVar[int] = 2
     symbol: ClassVar[str] = "**"
 
     def forward(self, a: float, b: float) -> float:  # noqa: D102
-        if a <= 0.0:
-            raise ValueError(f"a variable exponent needs a positive base, got base {a!r}")
-        result: float = a**b
+        if a <= 0.0 and not (a == 0.0 and b > 0.0):
+            raise ValueError(
+                "a variable exponent needs a positive base (or base 0 with a positive "
+                f"exponent), got base {a!r} and exponent {b!r}"
+            )
+        try:
+            result: float = a**b
+        except OverflowError:  # a > 0: IEEE arithmetic, as Mul, gives +inf
+            result = math.inf
         return result
 
     def local_grads(self, a: float, b: float, *, output: float) -> tuple[float, float]:  # noqa: D102
         if (type(a) is not float or type(b) is not float) and (_is_node(a) or _is_node(b)):
             return (b * a ** (b - 1.0), output * _log(a))  # type: ignore[return-value]
+        if a == 0.0:
+            return (_pow_slope(0.0, b), 0.0)
         try:
             da: float = b * a ** (b - 1.0)
         except OverflowError:  # a > 0, so the slope has b's sign; as a / b gives inf, not an error
@@ -255,17 +273,18 @@ class ReLU(Operation):
 
 @attrs.frozen
 class Exp(Operation):
-    """Exponential: f(x) = e**x; df/dx = f(x)."""
+    """Exponential: f(x) = e**x; df/dx = f(x).
+
+    Above x = 709.78 the result is too large for a float: +inf, as for ``*``.
+    """
 
     symbol: ClassVar[str] = "exp"
 
     def forward(self, x: float) -> float:  # noqa: D102
         try:
             return math.exp(x)
-        except OverflowError:
-            raise OverflowError(
-                f"exp({x!r}) is too large for a float (x must be <= 709.78)"
-            ) from None
+        except OverflowError:  # IEEE arithmetic, as Mul: too large is +inf
+            return math.inf
 
     def local_grads(self, x: float, *, output: float) -> tuple[float]:  # noqa: D102
         return (output,)

@@ -6,7 +6,7 @@ import math
 import numbers
 from collections.abc import Sequence
 
-__all__ = ["finite_float", "positive_int", "predicted_class"]
+__all__ = ["finite_float", "non_negative_int", "positive_int", "predicted_class"]
 
 
 def finite_float(value: object, where: str) -> float:
@@ -31,6 +31,13 @@ def positive_int(value: object, what: str) -> int:
     """``value`` if it is an int >= 1 (not a bool); otherwise a ValueError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return value
+
+
+def non_negative_int(value: object, what: str) -> int:
+    """``value`` if it is an int >= 0 (not a bool); otherwise a ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{what} must be an int >= 0, got {value!r}")
     return value
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from autograd import Value
 from autograd.markdown import Markdown
-from nn._checks import positive_int
+from nn._checks import non_negative_int, positive_int
 from nn._modelfile import read_model_file, write_model_file
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
@@ -130,7 +130,7 @@ class Neuron(Module):
     accumulated from the bias in input order, so the numbers match micrograd's bit for bit.
 
     Args:
-        nin: How many inputs.
+        nin: How many inputs; 0 makes a neuron of a bias alone, as in micrograd and PyTorch.
         nonlin: Apply the activation; False makes a linear neuron.
         activation: "relu" (default, as micrograd), "tanh" or "sigmoid".
         seed: Draw the initial weights from ``random.Random(seed)``.
@@ -161,7 +161,7 @@ class Neuron(Module):
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        self.nin = positive_int(nin, "Neuron nin")
+        self.nin = non_negative_int(nin, "Neuron nin")
         self.nonlin = bool(nonlin)
         self.activation = _check_activation(activation)
         self.name = name
@@ -198,7 +198,7 @@ class Layer(Module):
     """A layer of ``nout`` neurons reading the same ``nin`` inputs.
 
     Args:
-        nin: How many inputs.
+        nin: How many inputs; 0 makes a layer of biases alone, as in micrograd and PyTorch.
         nout: How many neurons (outputs).
         nonlin: Apply the activation (micrograd's keyword, passed on to each Neuron).
         activation: "relu" (default), "tanh" or "sigmoid".
@@ -229,7 +229,7 @@ class Layer(Module):
         rng: random.Random | None = None,
         name: str = "",
     ) -> None:
-        self.nin = positive_int(nin, "Layer nin")
+        self.nin = non_negative_int(nin, "Layer nin")
         self.nout = positive_int(nout, "Layer nout")
         self.name = name
         generator = _resolve_rng(seed, rng)
@@ -293,7 +293,9 @@ class MLP(Module):
     parameters read ``L0.N3.w1``, ``L0.N3.b``, ...
 
     Args:
-        nin: How many inputs.
+        nin: How many inputs, at least 1: unlike a Layer, an MLP is a model of data, which the
+            trainer, the model files and ``opgrad predict`` read as features (with none, it
+            could only learn a constant).
         nouts: The size of each layer, the last one being the output layer.
         activation: The hidden layers' activation: "relu" (default), "tanh" or "sigmoid".
         seed: Draw the initial weights from ``random.Random(seed)``.

@@ -195,5 +195,9 @@ def _call_backward(
         start += size
         if (type(locals_) is not tuple and _not_tuple(locals_)) or len(locals_) != size:
             raise TypeError("local_grads broke its contract")
-        found.extend(local * g for local in locals_)
+        for local in locals_:
+            contribution = local * g
+            if type(contribution) is not float:  # numpy would take a Value, through __float__
+                raise TypeError("local_grads broke its contract")  # eager reports it in full
+            found.append(contribution)
     return np.array(found, dtype=np.float64)

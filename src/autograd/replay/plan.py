@@ -6,11 +6,11 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from autograd.executor import _not_tuple
+from autograd.executor import _add_grads, _check_leaf, _not_tuple, _set
 from autograd.markdown import Markdown
 from autograd.operation import _is_number
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
-from autograd.value import Value
+from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:
     from autograd.executor import GraphExecutor
@@ -131,6 +131,7 @@ class Plan:
         "_data",
         "_executor",
         "_index",
+        "_leaf_nodes",
         "_leaf_sources",
         "_leaves",
         "_order",
@@ -176,7 +177,8 @@ class Plan:
         self._calls = calls
         self._data = [node.data for node in order]
         self._backward, self._sources = _backward_table(steps, leaves, len(order), calls)
-        self._leaf_sources = [(self._sources[i], leaf) for i, leaf in leaves]
+        self._leaf_sources = [self._sources[i] for i, _ in leaves]
+        self._leaf_nodes = [leaf for _, leaf in leaves]
         self._index: dict[Value, int] | None = None  # made by the first read()
 
     @property
@@ -228,11 +230,10 @@ class Plan:
         except (ArithmeticError, ValueError, TypeError):
             self._executor.forward(order[-1])  # raises what eager execution raises
             data[:] = [node.data for node in order]
-        order[-1].data = data[-1]
         if all_nodes:
-            for node, value in zip(order, data):
-                if node.op is not None:
-                    node.data = value
+            _set(order, "data", data)  # the leaves get the floats they hold: no change
+        else:
+            order[-1].data = data[-1]
         return data[-1]
 
     def read(self, nodes: Iterable[Value]) -> list[float]:
@@ -272,31 +273,36 @@ class Plan:
         held, bit for bit ``grad += GraphExecutor().gradients(root, seed)[leaf]``: zero the
         gradients between training steps.
 
+        The pass is summed in the plan's own list and added into the nodes' ``grad`` in one
+        uninterruptible step at the end: if it raises (a KeyboardInterrupt at any moment too),
+        every ``grad`` is as before the call.
+
         Args:
-            seed: d(root)/d(root), the gradient the pass starts from.
+            seed: d(root)/d(root), the gradient the pass starts from (a real number).
             all_nodes: Add into every node's ``grad``, not only the leaves'.
+
+        Raises:
+            TypeError: ``seed`` is not a real number (a bool or a string is not).
         """
+        seed = _check_number(seed, "backward seed")
         order = self._order
         sources: list[int] | None = None
         if self._careful():
             grads = self._eager_gradients(seed)
         else:
             grads = [0.0] * len(order)
-            grads[-1] = float(seed)
+            grads[-1] = seed
             try:
                 _backward(self._data, grads, self._backward, self._calls)
                 sources = self._sources
             except (ArithmeticError, ValueError, TypeError):
                 grads = self._eager_gradients(seed)  # raises what eager execution raises
         if all_nodes:
-            for node, i in zip(order, sources or range(len(order))):
-                node.grad += grads[i]
+            _add_grads(order, grads if sources is None else [grads[i] for i in sources])
         elif sources is None:
-            for i, leaf in self._leaves:
-                leaf.grad += grads[i]
+            _add_grads(self._leaf_nodes, [grads[i] for i, _ in self._leaves])
         else:
-            for i, leaf in self._leaf_sources:
-                leaf.grad += grads[i]
+            _add_grads(self._leaf_nodes, [grads[i] for i in self._leaf_sources])
 
     def listing(self) -> Markdown:
         """The plan's steps as straight-line Python: one line per node forward, one per input back.
@@ -398,14 +404,13 @@ class Plan:
         and then their own back.
         """
         order = self._order
-        current = [(leaf, leaf.data) for _, leaf in self._leaves]
-        for node, value in zip(order, self._data):
-            node.data = value
+        leaves = self._leaf_nodes
+        current = [leaf.data for leaf in leaves]
         try:
+            _set(order, "data", self._data)
             found = self._executor.gradients(order[-1], seed)
         finally:
-            for leaf, value in current:
-                leaf.data = value
+            _set(leaves, "data", current)
         return [found[node] for node in order]
 
 
@@ -424,7 +429,11 @@ def _forward(
     exp = math.exp
     log = math.log
     for i, leaf in leaves:
-        data[i] = float(leaf.data)
+        x = leaf.data
+        if type(x) is not float:
+            _check_leaf(leaf)  # a string such as "3" is refused, though float() takes it
+            x = float(x)
+        data[i] = x
     for i, kind, a, b, _ in steps:
         if kind == _MUL:
             data[i] = data[a] * data[b]
@@ -559,18 +568,28 @@ def _backward(
             if type(locals_) is not tuple and _not_tuple(locals_):
                 raise TypeError("local_grads broke its contract")  # eager reports it in full
             (da,) = locals_
-            grads[a] += da * g
+            da *= g
+            if type(da) is not float:
+                raise TypeError("local_grads broke its contract")  # eager reports it in full
+            grads[a] += da
         elif kind == _CALL2:
             locals_ = calls[i][1](data[a], data[b], output=data[i])
             if type(locals_) is not tuple and _not_tuple(locals_):
                 raise TypeError("local_grads broke its contract")
             da, db = locals_
-            grads[a] += da * g
-            grads[b] += db * g
+            da *= g
+            db *= g
+            if type(da) is not float or type(db) is not float:
+                raise TypeError("local_grads broke its contract")
+            grads[a] += da
+            grads[b] += db
         else:
             _, local_grads, inputs = calls[i]
             locals_ = local_grads(*[data[p] for p in inputs], output=data[i])
             if (type(locals_) is not tuple and _not_tuple(locals_)) or len(locals_) != len(inputs):
                 raise TypeError("local_grads broke its contract")
             for p, d in zip(inputs, locals_):
-                grads[p] += d * g
+                d *= g
+                if type(d) is not float:
+                    raise TypeError("local_grads broke its contract")
+                grads[p] += d

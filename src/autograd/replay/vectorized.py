@@ -11,7 +11,8 @@ from autograd.markdown import Markdown
 from autograd.replay.groups import Floats, Group, Ints, Route
 from autograd.replay.levels import Shape, schedule
 from autograd.replay.plan import Plan, _root_name
-from autograd.value import Value
+from autograd.executor import _add_grads, _check_leaf, _set
+from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:
     from autograd.executor import GraphExecutor
@@ -186,7 +187,10 @@ class VectorPlan:
             try:
                 with np.errstate(divide="raise", over="ignore", under="ignore", invalid="ignore"):
                     if leaf_data is None:
-                        d[self._leaf_numbers] = [leaf.data for leaf in self._leaves]
+                        values = [leaf.data for leaf in self._leaves]
+                        if not set(map(type, values)) <= {float}:
+                            _check_leaves(self._leaves)  # numpy would take the string "3"
+                        d[self._leaf_numbers] = values
                     else:
                         d[self._leaf_numbers] = leaf_data
                     for groups in self._levels:
@@ -195,11 +199,10 @@ class VectorPlan:
             except (ArithmeticError, ValueError, TypeError):
                 self._eager_forward(leaf_data)  # raises what eager execution raises
         root = float(d[-1])
-        order[-1].data = root
         if all_nodes:
-            for node, value in zip(order, d.tolist()):
-                if node.op is not None:
-                    node.data = value
+            _set(order, "data", d.tolist())  # the leaves get the floats they hold: no change
+        else:
+            order[-1].data = root
         return root
 
     def _eager_forward(self, leaf_data: Sequence[float] | None) -> None:
@@ -234,17 +237,21 @@ class VectorPlan:
         ``grad += GraphExecutor().gradients(root, seed)[leaf]``, from the numbers of the last
         :meth:`forward`.
 
+        The pass is added in one uninterruptible step: if it raises (a KeyboardInterrupt at any
+        moment too), every ``grad`` is as before the call.
+
         Args:
-            seed: d(root)/d(root), the gradient the pass starts from.
+            seed: d(root)/d(root), the gradient the pass starts from (a real number).
             all_nodes: Add into every node's ``grad``, not only the leaves'.
+
+        Raises:
+            TypeError: ``seed`` is not a real number (a bool or a string is not).
         """
-        grads = self._pass(seed)
+        grads = self._pass(_check_number(seed, "backward seed"))
         if all_nodes:
-            for node, g in zip(self._order, grads.tolist()):
-                node.grad += g
+            _add_grads(self._order, grads.tolist())
         else:
-            for leaf, g in zip(self._leaves, grads[self._leaf_numbers].tolist()):
-                leaf.grad += g
+            _add_grads(self._leaves, grads[self._leaf_numbers].tolist())
 
     def leaf_gradients(self, seed: float = 1.0) -> Floats:
         """One backward pass's d(root)/d(leaf) times ``seed``, per leaf of :attr:`leaves`.
@@ -252,7 +259,7 @@ class VectorPlan:
         Nothing is written: this is the array that :meth:`backward` adds into the leaves'
         ``grad`` (from 0.0, the same numbers).
         """
-        return self._pass(seed)[self._leaf_numbers]
+        return self._pass(_check_number(seed, "backward seed"))[self._leaf_numbers]
 
     def _pass(self, seed: float) -> Floats:
         """Every node's gradient in one backward pass, from the numbers of the last forward."""
@@ -318,15 +325,21 @@ class VectorPlan:
     def _eager_gradients(self, seed: float) -> Floats:
         """The executor's backward pass on nodes given the numbers of the last forward."""
         order = self._order
-        current = [(leaf, leaf.data) for leaf in self._leaves]
-        for node, value in zip(order, self._data.tolist()):
-            node.data = value
+        leaves = self._leaves
+        current = [leaf.data for leaf in leaves]
         try:
+            _set(order, "data", self._data.tolist())
             found = self._executor.gradients(order[-1], seed)
         finally:
-            for leaf, value in current:
-                leaf.data = value
+            _set(leaves, "data", current)
         return np.array([found[node] for node in order], dtype=np.float64)
+
+
+def _check_leaves(leaves: Iterable[Value]) -> None:
+    """Raise the TypeError naming the first leaf whose data is not a real number."""
+    for leaf in leaves:
+        if type(leaf.data) is not float:
+            _check_leaf(leaf)
 
 
 def compile_fastest(root: Value, executor: GraphExecutor) -> VectorPlan | Plan:

@@ -287,6 +287,12 @@ def _combine(node: ast.expr, results: list[Value | float]) -> Value | float:
             if folded is not None:
                 return folded
             left = Value(left)  # the operation then says what is wrong, as for a leaf
+            literal: Value = _BINARY[type(node.op)](left, right)
+            if not math.isfinite(literal.data):  # as the literal 1e999 is refused
+                raise ValueError(
+                    f"literal arithmetic gives {literal.data!r}, too large for a float"
+                )
+            return literal
         result: Value = _BINARY[type(node.op)](left, right)
         return result
     assert isinstance(node, ast.Call), "checked by _check"
