@@ -169,3 +169,31 @@ def recipes(
 
 def opgrad_leaf(x: float) -> Value:
     return Value(x)
+
+
+# Formulas as a hostile user types them: the allowed grammar mixed with everything it refuses
+# (other operators, calls, attributes, strings, huge and non-finite literals, comparisons...).
+_FORMULA_ATOMS = st.one_of(
+    st.sampled_from(["x", "y", "b", "unknown", "tanh", "__import__", "_", "ﬁ"]),
+    st.integers(-(10**30), 10**30).map(str),
+    st.floats(allow_nan=False).map(repr),
+    st.sampled_from(["1e999", "-1e999", "9" * 400, "0x1f", "1_000", "1j", "'a'", "b'x'", "None"]),
+    st.sampled_from(["True", "...", "f'{x}'", "[]", "()", "{}", "lambda: 1", "x.y", "x[0]"]),
+)
+_BINARY_OPERATORS = ["+", "-", "*", "/", "**", "//", "%", "@", "<<", "|", "<", "==", "and", "if"]
+
+
+def _formula_combinations(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(_BINARY_OPERATORS), inner).map(" ".join),
+        st.tuples(st.sampled_from(["-", "+", "~", "not "]), inner).map("".join),
+        st.tuples(
+            st.sampled_from(["tanh", "exp", "log", "relu", "sigmoid", "print", "x.f", ""]),
+            st.lists(inner, max_size=2).map(", ".join),
+        ).map(lambda parts: f"{parts[0]}({parts[1]})"),
+        inner.map(lambda x: f"({x})"),
+    )
+
+
+formulas = st.recursive(_FORMULA_ATOMS, _formula_combinations, max_leaves=40)
+"""Random formula texts built from a grammar, allowed and refused pieces alike."""

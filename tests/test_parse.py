@@ -4,6 +4,8 @@ import builtins
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from autograd import (
     ExpressionError,
@@ -18,6 +20,8 @@ from autograd import (
     parse_expression,
 )
 from autograd.views.parse import FUNCTIONS
+from strategies import formulas
+from work import lines_run
 
 VALUES = {"x1": 2.0, "x2": 0.0, "w1": -3.0, "w2": 1.0, "b": 6.8813735870195432}
 
@@ -337,3 +341,72 @@ def test_parse_expression_folds_only_to_finite_real_numbers() -> None:
             parse_expression(text, {})
     with pytest.raises(ExpressionError, match="at column 1: 9 \\*\\* 9 \\*\\* 9"):
         parse_expression("9 ** 9 ** 9", {})  # overflows in floats; never a huge int
+
+
+def _refused_product_tree(k: int) -> str:
+    """A balanced product tree of k refused string literals, as ``(('a' * 'a') * ...)``."""
+    parts = ["'a'"] * k
+    while len(parts) > 1:
+        parts = [f"({parts[i]} * {parts[i + 1]})" for i in range(0, len(parts), 2)]
+    return parts[0]
+
+
+def test_parse_expression_refuses_in_time_linear_in_the_text() -> None:
+    # Counted, not timed: each refused piece used to have its message written out (reading
+    # the whole text each time), n pieces costing n**2. Only the leftmost is written now.
+    work = {}
+    for k in (256, 1024):
+        text = _refused_product_tree(k)
+        with pytest.raises(ExpressionError, match=r"only int and float literals.*: 'a'$"):
+            parse_expression(text, {})
+        work[k] = lines_run(lambda text=text: parse_expression(text, {}))  # type: ignore[misc]
+        assert work[k] < 40 * len(text)
+    assert work[1024] < 4.5 * work[256]  # four times the text: four times the work, not 16
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "message"),
+    [
+        ("1e999", {}, "the literal is too large for a float .* at column 1: 1e999"),
+        ("x * 1e999", {"x": 1.0}, "the literal is too large for a float .* at column 5: 1e999"),
+        ("x + 1", {"x": math.inf}, "the value of 'x' must be a finite float .*got inf"),
+        ("x + 1", {"x": math.nan}, "the value of 'x' must be a finite float .*got nan"),
+        ("x + 1", {"x": 10**400}, r"the value of 'x' \(an int of 401 digits\) is too large"),
+        ("x + 1", {"x": 10**5000}, r"the value of 'x' \(an int of about 5001 digits\)"),
+        ("x + 1", {1: 2.0, "x": 1.0}, r"values must be keyed by names \(str\), got int: 1"),
+        ("x + 1", [("x", 1.0)], "values must be a mapping of names to numbers, got list"),
+    ],
+)
+def test_parse_expression_refuses_what_set_refuses_with_an_expression_error(
+    text: str, values: object, message: str
+) -> None:
+    with pytest.raises(ExpressionError, match=message):
+        parse_expression(text, values)  # type: ignore[arg-type]
+    with pytest.raises(ExpressionError, match="must be finite"):
+        parse_assignments(["x=1e999"])
+
+
+def _refuses_cleanly(text: str) -> None:
+    """Parse ``text``: a graph, or an ExpressionError of one line, never another exception."""
+    try:
+        parse_expression(text, {"x": 2.0, "y": -1.5, "b": 0.5})
+    except ExpressionError as error:
+        message = str(error)
+    else:
+        return
+    assert "\n" not in message
+
+
+@given(formulas)
+@settings(max_examples=300, deadline=None)
+def test_parse_expression_fuzz_random_formulas_never_traceback_in_linear_work(text: str) -> None:
+    _refuses_cleanly(text)
+    assert lines_run(lambda: _refuses_cleanly(text)) <= 60 * len(text) + 600
+
+
+@given(st.binary(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_parse_expression_fuzz_random_bytes_never_traceback_in_linear_work(data: bytes) -> None:
+    for text in (data.decode("utf-8", "replace"), data.decode("latin-1")):
+        _refuses_cleanly(text)
+        assert lines_run(lambda text=text: _refuses_cleanly(text)) <= 60 * len(text) + 600  # type: ignore[misc]

@@ -11,6 +11,7 @@ keywords, lambdas, strings, comparisons, ...) is refused with an :class:`Express
 from __future__ import annotations
 
 import ast
+import functools
 import keyword
 import math
 import numbers
@@ -21,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from autograd.ops import Max, Min
-from autograd.value import Value
+from autograd.value import Value, _to_float
 
 __all__ = ["FUNCTIONS", "ExpressionError", "parse_assignments", "parse_expression"]
 
@@ -151,15 +152,26 @@ def _is_number(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
+# A refused piece, kept until the leftmost is known: where it starts, the node, the problem
+# (a string, or a function making it when it costs more than a constant) and show_piece.
+_Problem = tuple[tuple[int, int], ast.AST, "str | Callable[[], str]", bool]
+
+
 def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, float]) -> None:
-    """Raise for the leftmost piece of ``tree`` outside the allow-list; build nothing."""
-    problems: list[tuple[tuple[int, int], int, ExpressionError]] = []
+    """Raise for the leftmost piece of ``tree`` outside the allow-list; build nothing.
+
+    Only the leftmost problem is written out: formatting a message reads the text (to find the
+    column and the piece), so formatting one per refused piece would make refusing a formula of
+    n refused pieces take time n**2.
+    """
+    first: _Problem | None = None
     callees: set[int] = set()
 
-    def refuse(node: ast.AST, problem: str, *, show_piece: bool = True) -> None:
+    def refuse(node: ast.AST, problem: str | Callable[[], str], *, show_piece: bool = True) -> None:
+        nonlocal first
         key = (getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
-        error = _error(text, shift, node, problem, show_piece=show_piece)
-        problems.append((key, len(problems), error))
+        if first is None or key < first[0]:  # the first found wins a tie, as min() would
+            first = (key, node, problem, show_piece)
 
     functions = ", ".join(FUNCTIONS)
     # ast.walk is breadth-first and iterative: a long sum such as 1+1+...+1 nests deeply.
@@ -167,8 +179,12 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
         if isinstance(node, (ast.operator, ast.unaryop, ast.expr_context, ast.keyword)):
             continue  # judged with the expression that holds them
         if isinstance(node, ast.Constant):
-            if not _is_number(node.value):
-                refuse(node, f"only int and float literals are allowed, not {node.value!r}")
+            literal = node.value
+            if not _is_number(literal):
+                refuse(node, functools.partial(_not_allowed, literal))
+            elif isinstance(literal, float) and not math.isfinite(literal):
+                # Python reads 1e999 as inf; --set refuses infinities, and so does a formula.
+                refuse(node, "the literal is too large for a float (at most about 1.8e308)")
         elif isinstance(node, ast.Name):
             if id(node) in callees:
                 continue
@@ -177,15 +193,12 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
                     node, f"{node.id} is a function: call it, as in {node.id}(x),", show_piece=False
                 )
             elif node.id not in values:
-                refuse(node, f"no value for {node.id!r} ({_known(values)})", show_piece=False)
-            elif not _is_number(values[node.id]):
-                value = values[node.id]
-                refuse(
-                    node,
-                    f"the value of {node.id!r} must be an int or a float, "
-                    f"got {type(value).__name__} {value!r},",
-                    show_piece=False,
-                )
+                name = node.id
+                refuse(node, functools.partial(_no_value, name, values), show_piece=False)
+            else:
+                trouble = _value_problem(node.id, values[node.id])
+                if trouble is not None:
+                    refuse(node, trouble, show_piece=False)
         elif isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 refuse(
@@ -198,10 +211,7 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
         elif isinstance(node, ast.Call):
             callee = node.func
             if not isinstance(callee, ast.Name) or callee.id not in FUNCTIONS:
-                # The source text, not ast.unparse: unparse recurses, and callees can nest deeply.
-                name = ast.get_source_segment(text, callee) or type(callee).__name__
-                name = name if len(name) <= 40 else name[:37] + "..."
-                refuse(node, f"calling {name!r} is not allowed (functions: {functions})")
+                refuse(node, functools.partial(_calling, text, callee, functions))
                 continue
             callees.add(id(callee))
             if node.keywords:
@@ -211,8 +221,41 @@ def _check(tree: ast.Expression, text: str, shift: int, values: Mapping[str, flo
                 refuse(node, f"{callee.id} takes exactly {wanted}, got {len(node.args)}")
         else:
             refuse(node, _REFUSED.get(type(node), f"{type(node).__name__} is not allowed"))
-    if problems:
-        raise min(problems, key=lambda problem: problem[:2])[2]
+    if first is not None:
+        _, node, problem, show_piece = first
+        message = problem if isinstance(problem, str) else problem()
+        raise _error(text, shift, node, message, show_piece=show_piece)
+
+
+def _not_allowed(literal: object) -> str:
+    return f"only int and float literals are allowed, not {literal!r}"
+
+
+def _no_value(name: str, values: Mapping[str, object]) -> str:
+    return f"no value for {name!r} ({_known(values)})"
+
+
+def _calling(text: str, callee: ast.expr, functions: str) -> str:
+    # The source text, not ast.unparse: unparse recurses, and callees can nest deeply.
+    name = ast.get_source_segment(text, callee) or type(callee).__name__
+    name = name if len(name) <= 40 else name[:37] + "..."
+    return f"calling {name!r} is not allowed (functions: {functions})"
+
+
+def _value_problem(name: str, value: object) -> str | None:
+    """What is wrong with the number given for ``name``, or None: it must be a finite number."""
+    if not _is_number(value):
+        return (
+            f"the value of {name!r} must be an int or a float, "
+            f"got {type(value).__name__} {value!r},"
+        )
+    try:
+        number = _to_float(value, f"the value of {name!r}")  # type: ignore[arg-type]
+    except ValueError as error:  # an int too large for a float: its size, not its digits
+        return f"{error},"
+    if not math.isfinite(number):
+        return f"the value of {name!r} must be a finite float (as --set requires), got {value!r},"
+    return None
 
 
 def _build(
@@ -401,6 +444,15 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
         raise ExpressionError("the expression is nested too deeply for Python's parser") from None
     except ValueError as error:  # a null byte
         raise ExpressionError(f"cannot parse the expression: {error}") from None
+    if not isinstance(values, Mapping):
+        raise ExpressionError(
+            f"values must be a mapping of names to numbers, got {type(values).__name__}"
+        )
+    for name in values:
+        if not isinstance(name, str):
+            raise ExpressionError(
+                f"values must be keyed by names (str), got {type(name).__name__}: {name!r}"
+            )
     values = _normalized(values)
     _check(tree, source, shift, values)
     return _build(tree, source, shift, values)
