@@ -197,3 +197,24 @@ def _formula_combinations(inner: st.SearchStrategy[str]) -> st.SearchStrategy[st
 
 formulas = st.recursive(_FORMULA_ATOMS, _formula_combinations, max_leaves=40)
 """Random formula texts built from a grammar, allowed and refused pieces alike."""
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.sampled_from(["opgrad-mlp", "relu", "tanh", 1, 2, 3]),
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.dictionaries(
+            st.sampled_from(["format", "version", "nin", "nouts", "activation", "layers", "w", "b"])
+            | st.text(max_size=5),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+"""Any JSON value (NaN and infinities included), biased towards the fields of a model file."""

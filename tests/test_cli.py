@@ -5,6 +5,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import textwrap
@@ -822,14 +823,58 @@ def test_cli_refuses_unwritable_paths_before_training(
 
 
 def test_cli_write_errors_name_the_file_that_failed(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "g.dot").mkdir()  # the .dot written beside the picture cannot replace it
     status, _, err = run(
         capsys, "graph", "a*b", "--set", "a=1", "b=2", "--out", str(tmp_path / "g.svg")
     )
+    assert status == 2  # seen before any work
+    assert_one_line_error(err, f"its Graphviz source {tmp_path / 'g.dot'} cannot be written")
+
+    def full_disk(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        raise OSError(28, "No space left on device", os.fspath(src))
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    out = tmp_path / "h.dot"
+    out.write_text("good")
+    status, _, err = run(capsys, "graph", "a*b", "--set", "a=1", "b=2", "--out", str(out))
     assert status == 1
-    assert_one_line_error(err, f"cannot write {tmp_path / 'g.dot'}: Is a directory")
+    assert_one_line_error(err, f"cannot write {out}: No space left on device")
+    assert out.read_text() == "good"  # graph --out writes atomically too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.dot", "h.dot"]
+
+
+@pytest.mark.parametrize("kind", ["loop", "fifo", "device"])
+@pytest.mark.parametrize("command", ["train", "graph"])
+def test_cli_refuses_a_link_loop_or_a_non_regular_file_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str, command: str
+) -> None:
+    path = tmp_path / ("l.json" if command == "train" else "l.dot")
+    if kind == "loop":
+        path.symlink_to(path.name)
+        message = "a loop of symbolic links"
+    elif kind == "fifo":
+        os.mkfifo(path)
+        message = "is a named pipe (FIFO), not a regular file"
+    else:
+        if os.geteuid() == 0:  # a device of our own: as root, /dev/null itself is at risk
+            os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        else:
+            path.symlink_to("/dev/null")
+        message = "is a character device, not a regular file"
+    before = os.lstat(path)
+    if command == "train":
+        argv = ["train", "tiny", "--save", str(path), "--epochs", "1"]
+        option = "--save"
+    else:
+        argv = ["graph", "a*b", "--set", "a=1", "b=2", "--out", str(path)]
+        option = "--out"
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")  # nothing trained, nothing drawn
+    assert_one_line_error(err, f"{option} {path}: ", message)
+    after = os.lstat(path)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
 
 
 @needs_matplotlib

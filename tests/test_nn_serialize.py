@@ -5,20 +5,35 @@ import math
 import os
 import random
 import stat
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autograd import Value
 from nn import MLP, load_model, save_model
+from nn._modelfile import MAX_BYTES
 from nn.serialize import FORMAT, FORMAT_VERSION
+from strategies import json_values
+from work import lines_run
 
 
 def _model() -> MLP:
     model = MLP(3, [5, 4, 2], activation="tanh", seed=11, metadata={"classes": ["a", "b"]})
+    # Trained a few steps, so that every bias moves from its initial 0.0 and a save that wrote
+    # any parameter as zero (or dropped a layer's biases) is seen number by number.
+    rng = random.Random(5)
+    for _ in range(3):
+        xs = [[rng.uniform(-2, 2) for _ in range(3)] for _ in range(4)]
+        loss = sum(((o - 0.5) ** 2 for x in xs for o in model.outputs(x)), Value(0.0))
+        model.zero_grad()
+        loss.backward()
+        for p in model.parameters():
+            p.data -= 0.1 * p.grad
+    assert all(p.data != 0.0 for p in model.parameters())
     # Awkward floats: ones whose shortest repr is long, tiny, huge and negative zero.
     params = model.parameters()
     params[0].data = 0.1 + 0.2
@@ -212,14 +227,16 @@ def test_a_cut_inside_a_string_or_number_is_called_truncated(tmp_path: Path) -> 
 
 
 def test_duplicate_keys_are_found_in_linear_time(tmp_path: Path) -> None:
-    path = tmp_path / "m.json"
-    keys = ", ".join(f'"k{i}": 0' for i in range(50_000))
-    path.write_text(f'{{"metadata": {{{keys}, "k49999": 1}}}}')
-    start = time.perf_counter()
-    with pytest.raises(ValueError, match="the key 'k49999' appears twice"):
-        MLP.load(path)
-    # Linear: well under a second. Comparing every key with every other took tens of seconds.
-    assert time.perf_counter() - start < 5.0
+    # Counted, not timed: comparing every key with every other would run n**2 lines.
+    work = {}
+    for n in (2_000, 8_000):
+        path = tmp_path / f"m{n}.json"
+        keys = ", ".join(f'"k{i}": 0' for i in range(n))
+        path.write_text(f'{{"metadata": {{{keys}, "k{n - 1}": 1}}}}')
+        with pytest.raises(ValueError, match=f"the key 'k{n - 1}' appears twice"):
+            MLP.load(path)
+        work[n] = lines_run(lambda path=path: MLP.load(path))  # type: ignore[misc]
+    assert work[8_000] < 4.5 * work[2_000]
 
 
 def test_binary_garbage_is_a_value_error(tmp_path: Path) -> None:
@@ -280,3 +297,88 @@ def test_failure_while_writing_keeps_existing_file_and_no_temp_file(
 def test_save_needs_an_mlp(tmp_path: Path) -> None:
     with pytest.raises(TypeError, match="needs an MLP"):
         save_model(object(), tmp_path / "m.json")  # type: ignore[arg-type]
+
+
+def test_load_refuses_anything_but_a_regular_file_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)  # no writer: opening it to read blocked forever
+    to_zero = tmp_path / "zero.json"
+    to_zero.symlink_to("/dev/zero")  # read without limit, it filled the memory
+    for path in (fifo, to_zero, tmp_path):
+        with pytest.raises(ValueError, match=r"^.*: not a model file \(not a regular file\)$") as e:
+            load_model(path)
+        assert str(e.value).startswith(str(path))
+
+
+def test_load_refuses_a_file_over_the_size_limit_and_says_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(MAX_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(ValueError, match=r"huge\.json: .*16,777,217 bytes.*at most .*16 MiB"):
+        load_model(path)
+
+
+def test_load_checks_the_parameter_count_before_reading_the_layers(tmp_path: Path) -> None:
+    path = tmp_path / "wide.json"
+    document = {"format": FORMAT, "version": 1, "nin": 3_000_000, "nouts": [1]}
+    path.write_text(json.dumps({**document, "activation": "relu", "layers": [[]]}))
+    counted = lines_run(lambda: load_model(path))
+    with pytest.raises(ValueError, match=r"3,000,001 parameters, more than the 1,000,000"):
+        load_model(path)
+    assert counted < 500  # refused from nin and nouts, without looking at a weight
+
+
+def test_a_number_of_thousands_of_digits_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "digits.json"
+    path.write_text(f'{{"format": "opgrad-mlp", "version": 1, "nin": {"9" * 5000}}}')
+    with pytest.raises(ValueError, match=r"digits\.json: not a model file \(.*4300") as e:
+        load_model(path)
+    assert "\n" not in str(e.value)
+
+
+def test_save_of_deeply_nested_metadata_is_a_type_error_naming_the_file(tmp_path: Path) -> None:
+    nested: dict[str, Any] = {}
+    for _ in range(100_000):
+        nested = {"a": nested}
+    path = tmp_path / "m.json"
+    path.write_text("old")
+    with pytest.raises(TypeError, match=r"cannot save to .*m\.json: metadata is nested too deeply"):
+        MLP(2, [1], seed=0, metadata=nested).save(path)
+    assert path.read_text() == "old"
+
+
+def _a_model_document() -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": 1,
+        "nin": 2,
+        "nouts": [2, 1],
+        "activation": "tanh",
+        "layers": [[{"w": [0.5, -1.0], "b": 0.25}] * 2, [{"w": [1.5, 2.0], "b": -0.5}]],
+        "metadata": {"classes": ["a", "b"]},
+    }
+
+
+@given(json_values, st.sampled_from([None, *sorted(_a_model_document())]))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_load_fuzz_random_json_never_tracebacks_in_linear_work(
+    tmp_path: Path, value: Any, field: str | None
+) -> None:
+    if field is not None:  # a valid model file with one field replaced by anything
+        value = {**_a_model_document(), field: value}
+    path = tmp_path / "fuzz.json"
+    path.write_text(json.dumps(value))
+    size = path.stat().st_size
+
+    def load() -> None:
+        try:
+            load_model(path)
+        except ValueError as error:
+            message = str(error)
+            assert message.startswith(str(path))
+            assert "\n" not in message
+
+    load()
+    assert lines_run(load) <= 50 * size + 1000

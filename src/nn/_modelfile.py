@@ -7,11 +7,12 @@ It knows the numbers and shapes of a file, not MLPs: ``MLP.save`` and ``MLP.load
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
+import stat
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from autograd import write_atomic
@@ -26,6 +27,16 @@ FORMAT_VERSION = 1
 """The ``version`` field this release writes and the only one it reads."""
 
 _KEYS = {"format", "version", "nin", "nouts", "activation", "layers", "metadata"}
+
+MAX_BYTES = 16 * 2**20
+"""The largest model file read: 16 MiB, room for about 800,000 parameters written out in full
+(a scalar engine trains models a hundred times smaller), so a wrong path cannot fill the
+memory."""
+
+MAX_PARAMETERS = 1_000_000
+"""The most weights and biases a model file may declare, checked from ``nin`` and ``nouts``
+before any layer is read: a model of a million scalar nodes per input is far beyond what a
+scalar engine trains, and would take gigabytes once built."""
 
 Weights = list[list[tuple[list[float], float]]]
 """A model's weights and biases: per layer, per neuron, ``(w, b)``."""
@@ -60,6 +71,10 @@ def write_model_file(
         raise TypeError(
             f"cannot save to {os.fspath(path)}: metadata is not JSON-serialisable: {error}"
         ) from error
+    except RecursionError:
+        raise TypeError(
+            f"cannot save to {os.fspath(path)}: metadata is nested too deeply for JSON"
+        ) from None
     write_atomic(path, text)
 
 
@@ -83,7 +98,7 @@ def read_model_file(
         OSError: The file cannot be read.
     """
     name = os.fspath(path)
-    raw = Path(path).read_bytes()
+    raw = _read_regular(path, name)
     try:
         text = raw.decode("utf-8")
         document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_dupes)
@@ -96,10 +111,46 @@ def read_model_file(
         raise ValueError(f"{name}: {error}") from None
     except RecursionError:
         raise ValueError(f"{name}: not a model file (its JSON is nested too deeply)") from None
+    except ValueError as error:  # an integer of more than 4300 digits
+        raise ValueError(f"{name}: not a model file ({error})") from None
     try:
         return _validate(document, activations)
     except _InvalidError as error:
         raise ValueError(f"{name}: {error}") from None
+
+
+def _read_regular(path: str | os.PathLike[str], name: str) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`, or a ValueError naming it.
+
+    Opened without blocking and checked on the open file: a named pipe would block the read
+    forever, a device such as /dev/zero never ends, and a check of the path before opening it
+    could be fooled by a file swapped in between.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    handle = os.open(path, flags)
+    try:
+        info = os.fstat(handle)
+    except BaseException:
+        os.close(handle)
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        os.close(handle)
+        raise ValueError(f"{name}: not a model file (not a regular file)")
+    if info.st_size > MAX_BYTES:
+        os.close(handle)
+        raise ValueError(_too_large(name, info.st_size))
+    with os.fdopen(handle, "rb") as file:
+        raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:  # the file grew since
+        raise ValueError(_too_large(name, len(raw)))
+    return raw
+
+
+def _too_large(name: str, size: int) -> str:
+    return (
+        f"{name}: not a model file ({size:,} bytes; a model file may have at most "
+        f"{MAX_BYTES:,} bytes, {MAX_BYTES // 2**20} MiB)"
+    )
 
 
 # What a cut inside a number or a literal leaves after the decoder's error position.
@@ -178,6 +229,13 @@ def _validate(
     ]
     if not nouts:
         raise _InvalidError("nouts is empty: a model needs at least one layer")
+    sizes = [nin, *nouts]
+    parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    if parameters > MAX_PARAMETERS:
+        raise _InvalidError(
+            f"nin {nin} and nouts {_short(nouts)} make {parameters:,} parameters, more than "
+            f"the {MAX_PARAMETERS:,} a model file may have"
+        )
     activation = document["activation"]
     if activation not in activations:
         raise _InvalidError(

@@ -47,7 +47,10 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
     """Read an MLP written by :func:`save_model`.
 
     The whole file is checked before any model is built: nothing is half-loaded. The model
-    predicts bit-identically to the one saved.
+    predicts bit-identically to the one saved. Only a regular file is read (not a named pipe,
+    which would block, nor a device such as /dev/zero), of at most 16 MiB, declaring at most a
+    million parameters (``nn._modelfile.MAX_BYTES`` and ``MAX_PARAMETERS``), checked from
+    ``nin`` and ``nouts`` before any layer is read.
 
     Args:
         path: The file to read.
@@ -56,9 +59,9 @@ def load_model(path: str | os.PathLike[str]) -> MLP:
         The model, with its ``metadata``.
 
     Raises:
-        ValueError: The file is not valid JSON (truncated, corrupted), is not an opgrad model,
-            has another format version, or its shapes or types do not match; the message names
-            the file and what is wrong.
+        ValueError: The file is not a regular file, is too large, is not valid JSON
+            (truncated, corrupted), is not an opgrad model, has another format version, or its
+            shapes or types do not match; the message names the file and what is wrong.
         OSError: The file cannot be read.
     """
     return MLP.load(path)

@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 from typing import NoReturn, TypeAlias
 
+from autograd.files import replaced_file
+
 __all__ = [
     "PROG",
     "CommandError",
@@ -120,13 +122,22 @@ def check_directory(text: str, option: str) -> Path:
 
 
 def check_file(text: str, option: str) -> Path:
-    """``text`` as a file that can be written; checked before any work."""
+    """``text`` as a file that can be written; checked before any work.
+
+    Refused as the atomic writer would refuse them, but before the work: a directory, a
+    device, a named pipe or a socket (only a regular file is ever replaced), and a loop of
+    symbolic links.
+    """
     path = Path(text)
     if not text or not path.name or path.is_dir():
         raise CommandError(f"{option} {text!r}: give a file name, not a directory")
     blocking = _blocking_file(path)
     if blocking is not None:
         raise CommandError(f"{option} {path}: {blocking} is a file, not a directory")
+    try:
+        replaced_file(path)
+    except OSError as error:
+        raise CommandError(f"{option} {path}: {error.strerror or error}") from None
     return path
 
 

@@ -15,8 +15,10 @@ from autograd import (
     parse_expression,
     render,
     to_dot,
+    write_atomic,
 )
-from nn.cli.common import CommandError, Subcommands, number, write_error
+from autograd.files import replaced_file
+from nn.cli.common import CommandError, Subcommands, check_file, number, write_error
 
 __all__ = ["animate", "register"]
 
@@ -90,6 +92,20 @@ def _graph_command(args: argparse.Namespace) -> int:
     animation = None if args.animate is None else Path(args.animate)
     if animation is not None and animation.suffix.lower() not in (".html", ".htm", ".gif"):
         raise CommandError(f"--animate {animation}: the path must end in .html or .gif")
+    # Checked before any work, as the atomic writer would refuse them (a loop of links, a
+    # device...): the drawing of an .svg or .png writes its .dot source next to it too.
+    check_file(args.out, "--out")
+    if out.suffix.lower() != ".dot":
+        source = out.with_suffix(".dot")
+        try:
+            replaced_file(source)
+        except OSError as error:
+            raise CommandError(
+                f"--out {out}: its Graphviz source {source} cannot be written: "
+                f"{error.strerror or error}"
+            ) from None
+    if animation is not None:
+        check_file(args.animate, "--animate")
     root, leaves = _expression(args)
     try:
         root.backward()
@@ -132,8 +148,7 @@ def animate(root: Value, path: Path) -> None:
 
 def _write_text(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     except OSError as error:
         raise write_error(error, path) from None
 
