@@ -40,3 +40,19 @@ def test_benchmarks_quick_run_reports_every_figure(tmp_path: Path) -> None:
     assert [t["shown"] for t in exact] == ["bit-identical", "bit-identical"]
     assert set(results["tensor_speed"]["tanh"]["step"]) >= {"numpy plan", "python plan"}
     assert "Targets" in run.stdout
+
+
+def test_trainer_benchmark_quick_run_prints_the_table_of_the_docs() -> None:
+    script = SCRIPT.parent / "trainer.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "| trainer | first epoch | each later epoch | 3 epochs |" in lines
+    assert any(line.startswith("| `Trainer(...): replay` | ") for line in lines)
+    assert lines[-1].startswith("replayed epoch / rebuilt epoch: ")

@@ -481,7 +481,10 @@ class Trainer:
         try:
             for epoch in range(epochs):
                 start = time.perf_counter()
-                loss, right = self._epoch(X, y)
+                try:
+                    loss, right = self._epoch(X, y)
+                except (ArithmeticError, ValueError) as error:  # say where in the run it broke
+                    raise _at_epoch(error, epoch + 1, epochs) from error
                 history.loss.append(loss)
                 if right is not None:
                     history.train_accuracy.append(right)
@@ -600,7 +603,11 @@ class _Replay:
         for leaf, g in zip(self.leaves, grads.tolist()):
             leaf.grad = g  # 0.0 + g, since a leaf's gradient is never -0.0
         params = optimizer.params
-        new = optimizer.step_arrays([p.data for p in params], grads[positions])
+        import numpy as np  # present: leaf_gradients is a numpy plan's
+
+        # Overflow gives inf silently, as in the step of Python floats: no RuntimeWarning.
+        with np.errstate(over="ignore", invalid="ignore"):
+            new = optimizer.step_arrays([p.data for p in params], grads[positions])
         for p, x in zip(params, new.tolist()):
             p.data = x
         return True
@@ -623,6 +630,16 @@ def _callable_name(f: Callable[..., object]) -> str:
 def _short(x: object) -> str:
     text = repr(x)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _at_epoch(error: Exception, epoch: int, epochs: int) -> Exception:
+    """``error`` again, of the same type where it can be, saying which epoch it broke."""
+    message = f"{error} (in epoch {epoch} of {epochs})"
+    try:
+        found = type(error)(message)
+    except Exception:  # an exception class that takes other arguments
+        return ValueError(message)
+    return found if str(found) == message else ValueError(message)
 
 
 def _summary(history: History) -> str:

@@ -83,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             args, extra = _parser().parse_known_args(_glue_values(arguments))
         except SystemExit as stop:  # --help and --version; only argparse's exits mean this
             return stop.code if isinstance(stop.code, int) else 0
+        if getattr(args, "formula_words", False):
+            # A formula that starts with "-" (opgrad explain -x): the command reads it.
+            args.extra = [word for word in extra if not word.startswith("--")]
+            extra = [word for word in extra if word.startswith("--")]
         if extra:  # said here, where the command is known, rather than by the top parser
             raise CommandError(
                 f"{args.command}: unrecognized arguments: {' '.join(extra)} "

@@ -10,7 +10,15 @@ import sys
 from collections.abc import Iterator
 
 from autograd import GradcheckError, Operation
-from nn.cli.common import CommandError, Subcommands, count, finite, positive_int
+from nn.cli.common import (
+    CommandError,
+    Subcommands,
+    count,
+    finite,
+    positive_int,
+    shown,
+    shown_lines,
+)
 
 __all__ = ["register"]
 
@@ -92,7 +100,7 @@ def _operation(target: str) -> Operation:
             raise CommandError(f"cannot import {module_name}: {error}") from None
         except (Exception, SystemExit) as error:  # the user's module failed or exited
             raise CommandError(
-                f"importing {module_name} failed: {type(error).__name__}: {error}"
+                f"importing {module_name} failed: {type(error).__name__}: {_said(error)}"
             ) from None
     found: object = module
     for part in attribute.split("."):
@@ -102,12 +110,16 @@ def _operation(target: str) -> Operation:
             raise CommandError(f"{module_name} has no attribute {attribute!r}") from None
     if isinstance(found, type):
         if not issubclass(found, Operation):
-            raise CommandError(f"{target} is the class {found.__name__}, not an Operation")
+            raise CommandError(f"{target} is the class {shown(found.__name__)}, not an Operation")
         try:
             return found()
         except (TypeError, ValueError) as error:
             raise CommandError(
-                f"cannot make {target} without arguments ({error}); name an instance instead"
+                f"cannot make {target} without arguments ({_said(error)}); name an instance instead"
+            ) from None
+        except (Exception, SystemExit) as error:  # the user's __init__ failed or exited
+            raise CommandError(
+                f"making {target} failed: {type(error).__name__}: {_said(error)}", status=1
             ) from None
     if not isinstance(found, Operation):
         raise CommandError(f"{target} is a {type(found).__name__}, not an Operation")
@@ -139,28 +151,51 @@ def _reproducible_hypothesis() -> Iterator[None]:
         settings.load_profile("opgrad-check-previous")
 
 
+def _said(error: BaseException) -> str:
+    """What an exception of the user's code says, on one printable line, whatever it does."""
+    try:
+        text = str(error)
+    except Exception:  # its __str__ raised too
+        text = "(its message cannot be shown)"
+    return shown(" ".join(text.split()))
+
+
+def _name(op: Operation) -> str:
+    """``repr(op)`` as it may be printed: escaped, and safe from a __repr__ that raises."""
+    try:
+        text = repr(op)
+    except Exception as error:  # the user's __repr__ failed: name the class instead
+        return f"{shown(type(op).__name__)}() (its __repr__ raised {type(error).__name__})"
+    return shown(text)
+
+
 def _check_command(args: argparse.Namespace) -> int:
     try:
-        from hypothesis.errors import HypothesisException
+        from hypothesis.errors import FailedHealthCheck, HypothesisException, Unsatisfiable
 
         from autograd.testing import check_operation, finite_floats
     except ImportError as error:
-        raise CommandError(str(error), status=1) from None
+        raise CommandError(
+            f"opgrad check needs hypothesis ({error}), which comes with the 'testing' extra: "
+            "pip install 'opgrad[testing]'",
+            status=1,
+        ) from None
     op = _operation(args.target)
+    name = _name(op)
     low, high = args.domain if args.domain is not None else (-10.0, 10.0)
     arity: int | None = args.arity
     if op.arity is None:
         if arity is None:
-            raise CommandError(f"{op!r} takes one or more inputs: say how many with --arity N")
+            raise CommandError(f"{name} takes one or more inputs: say how many with --arity N")
     elif arity is None:
         arity = op.arity
     elif arity != op.arity:
-        raise CommandError(f"{op!r} takes {count(op.arity, 'input')}, not --arity {arity}")
+        raise CommandError(f"{name} takes {count(op.arity, 'input')}, not --arity {arity}")
     inputs = count(arity, "input")
     order: int = args.order
     what = "" if order == 1 else f" to order {order}"
     print(
-        f"checking {op!r} ({inputs}){what} at up to {args.max_examples} points in "
+        f"checking {name} ({inputs}){what} at up to {args.max_examples} points in "
         f"[{low:g}, {high:g}] against central finite differences"
     )
     try:
@@ -173,17 +208,26 @@ def _check_command(args: argparse.Namespace) -> int:
                 max_examples=args.max_examples,
             )
     except GradcheckError as error:
-        print(f"FAIL: {op!r}.local_grads disagrees with the finite differences")
-        print(error)
+        print(f"FAIL: {name}.local_grads disagrees with the finite differences")
+        print(shown_lines(str(error)))
+        return 1
+    except (Unsatisfiable, FailedHealthCheck) as error:
+        if isinstance(error, FailedHealthCheck) and "filtering out" not in str(error):
+            raise CommandError(f"could not check {name}: {_said(error).split('. ')[0]}") from None
+        # Every point was filtered out: the output is never finite there.
+        print(
+            f"FAIL: {name} gives no finite output at any point tried in [{low:g}, {high:g}] "
+            "(NaN or infinite everywhere), so there is nothing to compare its local_grads with"
+        )
         return 1
     except HypothesisException as error:
-        raise CommandError(f"could not check {op!r}: {str(error).splitlines()[0]}") from None
+        raise CommandError(f"could not check {name}: {str(error).splitlines()[0]}") from None
     except SystemExit as error:  # not a verdict on the gradients: the check never finished
         raise CommandError(
-            f"could not check {op!r}: it called sys.exit({error.code!r})", status=1
+            f"could not check {name}: it called sys.exit({error.code!r})", status=1
         ) from None
     except Exception as error:  # the user's operation raised: check_operation names the point
-        print(f"FAIL: {error}")
+        print(f"FAIL: {_said(error)}")
         return 1
-    print(f"PASS: {op!r}.local_grads agrees with the finite differences{what}")
+    print(f"PASS: {name}.local_grads agrees with the finite differences{what}")
     return 0

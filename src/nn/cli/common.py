@@ -21,6 +21,8 @@ __all__ = [
     "number",
     "positive_float",
     "positive_int",
+    "shown",
+    "shown_lines",
     "write_error",
 ]
 
@@ -51,6 +53,23 @@ class Parser(argparse.ArgumentParser):
 
 Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
 """What a command's ``register`` adds its parser to, with ``commands.add_parser(...)``."""
+
+
+def shown(text: str) -> str:
+    r"""``text`` as it may be printed on a terminal: with control characters escaped.
+
+    Names read from a file (a model's class names) could hold newlines, which would break the
+    one-line output, or escape codes, which a terminal would obey; those are written as Python
+    escapes (``\n``, ``\x1b``), the rest of the text as it is.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def shown_lines(text: str) -> str:
+    """Several lines of text, each as :func:`shown` prints it."""
+    return "\n".join(shown(line) for line in text.splitlines())
 
 
 def number(x: float) -> str:

@@ -58,22 +58,54 @@ def _expression_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "expression",
         metavar="EXPR",
+        nargs="?",
         help="a formula such as 'tanh(x1*w1 + x2*w2 + b)': numbers, names, + - * / ** %, "
-        "abs, cos, exp, log, relu, sigmoid, sin, softplus, sqrt, tanh, max(a, b), min(a, b)",
+        "abs, cos, exp, log, relu, sigmoid, sin, softplus, sqrt, tanh, max(a, b), min(a, b); "
+        "it may come before or after --set, and start with - ('-x')",
     )
     parser.add_argument(
         "--set",
         nargs="+",
+        action="extend",
         default=[],
         metavar="NAME=NUMBER",
-        help="the value of each name, e.g. --set x1=2 w1=-3",
+        help="the value of each name, e.g. --set x1=2 w1=-3; may be repeated",
     )
+    # argparse takes a formula that starts with "-" (-x) for an unknown option: main hands such
+    # words to the command (see _formula), which reads them as the formula.
+    parser.set_defaults(formula_words=True)
+
+
+def _formula(args: argparse.Namespace) -> tuple[str, list[str]]:
+    """The formula and the NAME=NUMBER items, wherever on the line each was given.
+
+    ``--set`` takes every word after it, so a formula given after ``--set x=2`` lands among its
+    items: where no formula came elsewhere, the item without ``=`` is the formula (else such an
+    item is a bad assignment). A formula starting with ``-`` comes in ``args.extra`` (argparse
+    took it for an option).
+    """
+    items: list[str] = args.set
+    formulas = [w for w in [args.expression, *getattr(args, "extra", [])] if w is not None]
+    assignments = items
+    if not formulas:  # given after --set: the item that is not NAME=NUMBER
+        formulas = [item for item in items if "=" not in item]
+        assignments = [item for item in items if "=" in item]
+    if not formulas:
+        raise CommandError(f"{args.command}: give a formula (EXPR), such as 'x*y + x'")
+    if len(formulas) > 1:
+        shown_ = ", ".join(repr(f) for f in formulas)
+        raise CommandError(
+            f"{args.command}: one formula at a time, got {len(formulas)}: {shown_} "
+            "(a --set item is NAME=NUMBER)"
+        )
+    return formulas[0], assignments
 
 
 def _expression(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
     """Parse EXPR with the --set values; name the result ``out`` unless it is a leaf."""
+    text, assignments = _formula(args)
     try:
-        root, leaves = parse_expression(args.expression, parse_assignments(args.set))
+        root, leaves = parse_expression(text, parse_assignments(assignments))
     except ExpressionError as error:
         raise CommandError(str(error)) from None
     if not root.label:

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nn._checks import predicted_class
-from nn.cli.common import CommandError, Subcommands
+from nn.cli.common import CommandError, Subcommands, shown
 from nn.datasets import Standardizer
 from nn.serialize import load_model
 
@@ -98,11 +98,19 @@ def _predict_command(args: argparse.Namespace) -> int:
     features = _feature_names(metadata, path, model.nin)
     if len(x) != model.nin:
         named = f" ({', '.join(features)})" if features is not None else ""
+        named = shown(named)
         raise CommandError(f"the model takes {model.nin} inputs{named}, got {len(x)}")
     standardizer = _saved_standardizer(metadata, path, model.nin)
     if standardizer is not None:
         x = standardizer.transform([x])[0]
     outputs = [v.data for v in model.outputs(x)]
+    bad = next((v for v in outputs if not math.isfinite(v)), None)
+    if bad is not None:  # a failed prediction, not a class: say so rather than print "class 0"
+        raise CommandError(
+            f"the model's output is {bad} for this input, not a finite number "
+            "(the input may be far outside the data the model was trained on)",
+            status=1,
+        )
     loss = metadata.get("loss")
     if loss in ("max_margin", "bce") and len(outputs) == 1:
         names = _class_names(metadata, path, 2)
@@ -110,12 +118,14 @@ def _predict_command(args: argparse.Namespace) -> int:
         print(f"score: {outputs[0]:.6g}")
     elif loss == "softmax":
         names = _class_names(metadata, path, len(outputs))
-        label = predicted_class(outputs)
-        scores = ", ".join(f"{n} {s:.6g}" for n, s in zip(names, outputs, strict=True))
+        # The largest score's class; with one output that is class 0, the softmax of a single
+        # score (the sign rule of a one-score classifier would name a class 1 that is not).
+        label = outputs.index(max(outputs))
+        scores = ", ".join(f"{shown(n)} {s:.6g}" for n, s in zip(names, outputs, strict=True))
         print(f"scores: {scores}")
     else:
         print(f"output: {', '.join(f'{v:.6g}' for v in outputs)}")
         return 0
     name = names[label]
-    print(f"class: {label}" + (f" ({name})" if name != str(label) else ""))
+    print(f"class: {label}" + (f" ({shown(name)})" if name != str(label) else ""))
     return 0

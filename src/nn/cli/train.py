@@ -226,12 +226,42 @@ def train(name: str, args: argparse.Namespace) -> Run:
     training = _describe_training(recipe, optimizer_name, lr, recipe.momentum, steps, batch)
     print(f"training: {training}, {count(epochs, 'epoch')}")
     start = time.perf_counter()
-    history = trainer.fit(data.X_fit, data.y, epochs, test=data.test)
+    try:
+        history = trainer.fit(data.X_fit, data.y, epochs, test=data.test)
+    except (ArithmeticError, ValueError) as error:  # a diverging run overflows or goes NaN
+        raise CommandError(
+            f"training failed: {str(error).splitlines()[0]}{_SMALLER_LR}", status=1
+        ) from None
+    _check_converging(history, model)
     print(f"trained in {time.perf_counter() - start:.1f} s")
     _report(trainer, "training set", data.X_fit, data.y)
     if data.test is not None:
         _report(trainer, "test set", *data.test)
     return Run(name, recipe, model, history, standardizer, data.X, data.y)
+
+
+_SMALLER_LR = " (a smaller --lr may help); no model was saved"
+
+
+def _check_converging(history: History, model: MLP) -> None:
+    """Stop with status 1, naming the epoch and the figure, if the run went non-finite.
+
+    A run that diverged is a failed run: nothing is saved or plotted from it.
+    """
+    figures = {"training loss": history.loss, "test loss": history.test_loss}
+    for epoch in range(len(history.loss)):
+        for figure, values in figures.items():
+            if epoch < len(values) and not math.isfinite(values[epoch]):
+                raise CommandError(
+                    f"training diverged at epoch {epoch + 1}: the {figure} is "
+                    f"{values[epoch]}{_SMALLER_LR}",
+                    status=1,
+                )
+    for p in model.parameters():
+        if not math.isfinite(p.data):
+            raise CommandError(
+                f"training diverged: parameter {p.label} is {p.data}{_SMALLER_LR}", status=1
+            )
 
 
 def _report(trainer: Trainer, what: str, X: list[list[float]], y: list[Any]) -> None:

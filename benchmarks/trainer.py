@@ -1,0 +1,87 @@
+"""The Trainer's epochs, rebuilt and replayed: the "Training replays" table of docs/performance.md.
+
+micrograd's demo recipe (100 moons points, ``MLP(2, [16, 16, 1])``, max-margin loss plus 1e-4
+L2, full-batch SGD with a linear decay), trained with ``Trainer(..., replay=False)`` (a new graph
+every step) and with ``Trainer(...)`` (built and compiled once, then replayed), the modes
+interleaved over several rounds; medians of the rounds, collector on.
+
+    python benchmarks/trainer.py            # the table of docs/performance.md (about a minute)
+    python benchmarks/trainer.py --quick    # tiny sizes: checks that it runs, in seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from nn import MLP, SGD, LinearDecay, Trainer
+from nn.datasets import moons
+
+MODES = {"Trainer(..., replay=False): build every step": False, "Trainer(...): replay": True}
+
+
+def measure(points: int, epochs: int, rounds: int) -> dict[str, dict[str, float]]:
+    """Seconds of the first epoch, the median later epoch and all epochs, per mode."""
+    X, y = moons(points, noise=0.1, seed=0)
+    found: dict[str, dict[str, list[float]]] = {name: {} for name in MODES}
+    losses: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for name, replay in MODES.items():
+            model = MLP(2, [16, 16, 1], seed=0)
+            lr = 1.0
+            trainer = Trainer(
+                model,
+                SGD(model.parameters(), lr=lr),
+                "max_margin",
+                l2=1e-4,
+                schedule=LinearDecay(lr, lr / 10, epochs),
+                replay=replay,
+            )
+            history = trainer.fit(X, y, epochs)
+            seconds = history.seconds
+            row = found[name]
+            row.setdefault("first", []).append(seconds[0])
+            row.setdefault("later", []).append(statistics.median(seconds[1:] or seconds))
+            row.setdefault("total", []).append(sum(seconds))
+            losses[name] = history.loss
+    first, second = losses.values()
+    if first != second:  # replay promises the same numbers, bit for bit
+        raise AssertionError("the replayed run's losses differ from the rebuilt run's")
+    return {
+        name: {key: statistics.median(values) for key, values in row.items()}
+        for name, row in found.items()
+    }
+
+
+def table(results: dict[str, dict[str, float]], epochs: int) -> Iterator[str]:
+    """The results as the Markdown table of docs/performance.md."""
+    yield f"| trainer | first epoch | each later epoch | {epochs} epochs |"
+    yield "|---|---:|---:|---:|"
+    for name, row in results.items():
+        yield (
+            f"| `{name}` | {row['first'] * 1e3:,.0f} ms | {row['later'] * 1e3:,.1f} ms "
+            f"| {row['total']:,.1f} s |"
+        )
+    rebuilt, replayed = (row["later"] for row in results.values())
+    yield ""
+    yield f"replayed epoch / rebuilt epoch: {replayed / rebuilt:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the measurement and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that it runs")
+    args = parser.parse_args(argv)
+    points, epochs, rounds = (8, 3, 1) if args.quick else (100, 100, 5)
+    settings: dict[str, Any] = {"points": points, "epochs": epochs, "rounds": rounds}
+    print(f"micrograd's demo recipe, {settings}, collector on; medians of the rounds")
+    for line in table(measure(points, epochs, rounds), epochs):
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
