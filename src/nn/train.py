@@ -603,11 +603,7 @@ class _Replay:
         for leaf, g in zip(self.leaves, grads.tolist()):
             leaf.grad = g  # 0.0 + g, since a leaf's gradient is never -0.0
         params = optimizer.params
-        import numpy as np  # present: leaf_gradients is a numpy plan's
-
-        # Overflow gives inf silently, as in the step of Python floats: no RuntimeWarning.
-        with np.errstate(over="ignore", invalid="ignore"):
-            new = optimizer.step_arrays([p.data for p in params], grads[positions])
+        new = optimizer.step_arrays([p.data for p in params], grads[positions])
         for p, x in zip(params, new.tolist()):
             p.data = x
         return True
