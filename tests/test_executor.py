@@ -462,7 +462,7 @@ def test_executor_topological_order_of_a_wide_op_is_linear_and_in_input_order() 
     # Work is counted, not timed (the machine is shared): how many input positions the scans of
     # the wide node read in all. Linear means each input once; rescanning from the start after
     # every input (no resume) would read n**2 / 2.
-    real = executor_module._next_input
+    real = executor_module._next_input  # type: ignore[attr-defined]
 
     def scanned(root: Value) -> int:
         count = 0

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from autograd import GraphExecutor, Value, draw_dot, to_dot
-from autograd.executor import _format_number
+from autograd.stepper import _format_number
 from drawings import needs_graphviz
 from nn import MLP, Layer, Neuron
 from nn.datasets import moons

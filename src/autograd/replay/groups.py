@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from autograd.executor import _not_tuple
 from autograd.operation import _is_number
 from autograd.ops import Sigmoid, _pow_slope
+from autograd.passes import _not_tuple
 
 __all__ = ["ELEMENTWISE", "Floats", "Group", "Ints", "Route"]
 

@@ -6,10 +6,10 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from autograd.executor import _add_grads, _check_leaf, _not_tuple, _set
 from autograd.markdown import Markdown
 from autograd.operation import _is_number
 from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
+from autograd.passes import _add_grads, _check_leaf, _not_tuple, _set
 from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:

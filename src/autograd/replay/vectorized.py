@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from autograd.executor import _add_grads, _check_leaf, _set
 from autograd.markdown import Markdown
+from autograd.passes import _add_grads, _check_leaf, _set
 from autograd.replay.groups import Floats, Group, Ints, Route
 from autograd.replay.levels import Shape, schedule
 from autograd.replay.plan import Plan, _root_name

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import attrs
 
-from autograd.executor import GraphExecutor, _named_with_op, _node_names
+from autograd.executor import GraphExecutor
 from autograd.files import write_atomic
+from autograd.stepper import _named_with_op, _node_names
 from autograd.value import Value
 from autograd.views.viz import (
     DEFAULT_MAX_NODES,

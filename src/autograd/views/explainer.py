@@ -8,16 +8,9 @@ from typing import Literal
 
 import attrs
 
-from autograd.executor import (
-    BackwardStep,
-    BackwardStepper,
-    GraphExecutor,
-    NodeStep,
-    _format_number,
-    _named_with_op,
-    _step_line,
-)
+from autograd.executor import BackwardStep, BackwardStepper, GraphExecutor, NodeStep
 from autograd.markdown import Markdown
+from autograd.stepper import _format_number, _named_with_op, _step_line
 from autograd.value import Value
 
 __all__ = ["ExplainedStep", "explain", "explain_steps"]

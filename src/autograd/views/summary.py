@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import attrs
 
-from autograd.executor import _format_number
 from autograd.ops import Add, Mul, ReLU, Sigmoid, Tanh
+from autograd.stepper import _format_number
 from autograd.value import Value
 from autograd.views.dot import _attributes, _escape_text, _header
 

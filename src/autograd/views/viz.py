@@ -18,8 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
-from autograd.executor import GraphExecutor, _format_number
+from autograd.executor import GraphExecutor
 from autograd.files import write_atomic
+from autograd.stepper import _format_number
 from autograd.value import Value
 from autograd.views.dot import _attributes, _escape_record, _escape_text, _header
 from autograd.views.summary import _summary_dot
