@@ -10,6 +10,9 @@ docs/performance.md and whether they are met. The results are also written as JS
 PyTorch is optional (``pip install torch==2.13.0``); without it its rows are left out. The
 numpy plan (``opgrad numpy``) needs numpy, the ``fast`` extra. numba is not measured: no numba
 kernel ships with opgrad (docs/performance.md gives the prototype's figure for one).
+
+One script on purpose, though long: every ratio of the targets table must come from figures
+measured in the same process, so ``make bench`` runs this one file from top to bottom.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ builds the derivative as nodes of the same operations, which can be differentiat
 are plain arithmetic (``1.0 - output * output``), which needs nothing more; where a function
 such as cos appears, a helper below picks :mod:`math` for a float and the Value method for a
 node, testing ``type(x) is float`` first so the float path pays one identity test.
+
+The file is longer than most on purpose: it is the catalogue of operations, one short class
+each, and a reader looking up one operation's maths finds all of them side by side.
 """
 
 from __future__ import annotations

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 import random
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TextIO, get_args
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
 from autograd import GraphExecutor, Value, backends
-from nn import _graphs
-from nn._checks import finite_float, positive_int
+from nn._checks import positive_int
+from nn.batch import (
+    Graph,
+    Inputs,
+    LossName,
+    Targets,
+    as_list,
+    batch_accuracy,
+    build_graph,
+    check_data,
+    check_loss,
+    fill,
+    is_penalty,
+    target_numbers,
+)
 from nn.datasets import check_features
-from nn.losses import accuracy, binary_accuracy
-from nn.losses import l2 as l2_penalty
 from nn.module import Module
 from nn.optim import Optimizer, _rate
 
@@ -25,49 +34,6 @@ if TYPE_CHECKING:
     from tqdm import tqdm
 
 __all__ = ["Evaluation", "Graph", "History", "LossName", "Trainer", "build_graph", "fit"]
-
-LossName = Literal["max_margin", "bce", "softmax", "mse"]
-"""The losses a Trainer knows, each with its task:
-
-* ``"max_margin"``: binary classification, one score per sample, labels -1/+1 or 0/1
-  (:func:`nn.losses.max_margin`); accuracy by the score's sign.
-* ``"bce"``: binary classification, one logit per sample, targets are probabilities in [0, 1]
-  (labels 0/1 are the usual case; :func:`nn.losses.binary_cross_entropy`); accuracy by the
-  logit's sign, a target above 0.5 counting as the positive class.
-* ``"softmax"``: multi-class classification, one logit per class, labels are class indices
-  (:func:`nn.losses.softmax_cross_entropy`); accuracy by the largest logit.
-* ``"mse"``: regression, targets are numbers (one output) or lists (several outputs)
-  (:func:`nn.losses.mse`); no accuracy.
-"""
-
-_LOSS_NAMES: tuple[str, ...] = get_args(LossName)
-
-Inputs = Sequence[Sequence[float]]
-Targets = Sequence[float | Sequence[float]]
-
-
-@attrs.frozen
-class Graph:
-    """One batch's forward graph, as built by :func:`build_graph`.
-
-    The batch's numbers sit in leaves of their own, ``inputs`` and ``targets``: give them a
-    batch of the same size's numbers and replay the graph (``GraphExecutor().compile(loss)``),
-    and it computes what :func:`build_graph` would build for that batch, bit for bit.
-
-    Attributes:
-        loss: The objective: the mean loss over the batch plus the L2 penalty. Call
-            ``backward`` on it.
-        outputs: The model's outputs, one list per sample (a list of one for one output).
-        inputs: The input leaves, one list per sample, labelled ``x0``, ``x1``, ...
-        targets: The target leaves, one list per sample, holding the numbers the loss reads:
-            the target values for ``"mse"``, the label as -1.0/+1.0 for ``"max_margin"``, the
-            target in [0, 1] for ``"bce"``, the label's one-hot vector for ``"softmax"``.
-    """
-
-    loss: Value
-    outputs: list[list[Value]]
-    inputs: list[list[Value]] = attrs.Factory(list)
-    targets: list[list[Value]] = attrs.Factory(list)
 
 
 @attrs.frozen
@@ -112,173 +78,6 @@ class History:
     def epochs(self) -> int:
         """How many epochs were recorded."""
         return len(self.loss)
-
-
-def _check_data(X: object, y: object, where: str) -> tuple[Inputs, Targets]:
-    for name, data in (("X", X), ("y", y)):
-        if isinstance(data, (str, bytes)) or not isinstance(data, Sequence):
-            raise TypeError(f"{where}: {name} must be a sequence, got {type(data).__name__}")
-    assert isinstance(X, Sequence)  # for mypy: checked above
-    assert isinstance(y, Sequence)
-    if len(X) != len(y):
-        raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)}")
-    if not X:
-        raise ValueError(f"{where}: no samples")
-    return X, y
-
-
-def _is_penalty(l2: object) -> bool:
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
-        return False
-    return 0.0 <= float(l2) < math.inf
-
-
-def _check_loss(loss: object) -> LossName:
-    if loss not in _LOSS_NAMES:
-        raise ValueError(f"loss must be one of {', '.join(map(repr, _LOSS_NAMES))}; got {loss!r}")
-    return loss  # type: ignore[return-value]
-
-
-def _as_list(out: Value | list[Value]) -> list[Value]:
-    return out if isinstance(out, list) else [out]
-
-
-def _single(outputs: list[list[Value]], loss: str) -> list[Value]:
-    """The one output per sample that a binary loss needs."""
-    if len(outputs[0]) != 1:
-        raise ValueError(
-            f"loss {loss!r} needs one output per sample; the model gives {len(outputs[0])}"
-        )
-    return [row[0] for row in outputs]
-
-
-def _input_numbers(X: Inputs) -> list[list[float]]:
-    """The batch's inputs as finite floats, one list per sample.
-
-    Rows may differ in length here (a model may take inputs of any length); :meth:`Trainer.fit`
-    checks a whole data set with :func:`~nn.datasets.check_features` instead.
-    """
-    rows = []
-    for i, x in enumerate(X):
-        if isinstance(x, (str, bytes)) or not isinstance(x, Iterable):
-            raise TypeError(
-                f"build_graph: sample {i} must be a sequence of numbers, "
-                f"got {type(x).__name__}: {x!r}"
-            )
-        rows.append(
-            [finite_float(v, f"build_graph: sample {i}, input {j}") for j, v in enumerate(x)]
-        )
-    return rows
-
-
-def _regression_targets(y: Targets, width: int) -> list[list[float]]:
-    """MSE's targets, one list per sample; a number target goes with a one-output model."""
-    rows: list[Sequence[object]] = []
-    for i, target in enumerate(y):
-        wanted: Sequence[object] = target if isinstance(target, Sequence) else [target]
-        if len(wanted) != width:
-            raise ValueError(
-                f"loss 'mse': sample {i} has {len(wanted)} target(s) but the model gives "
-                f"{width} output(s)"
-            )
-        rows.append(wanted)
-    flat = iter(_graphs.regression_targets("mse", [t for row in rows for t in row]))
-    return [[next(flat) for _ in row] for row in rows]
-
-
-def _target_numbers(loss: LossName, y: Targets, width: int) -> list[list[float]]:
-    """The numbers of the batch's target leaves, one list per sample (see :class:`Graph`)."""
-    if loss == "softmax":
-        return _graphs.one_hot("softmax_cross_entropy", y, width)
-    if loss == "mse":
-        return _regression_targets(y, width)
-    if width != 1:
-        raise ValueError(f"loss {loss!r} needs one output per sample; the model gives {width}")
-    if loss == "bce":
-        return [[t] for t in _graphs.probabilities("binary_cross_entropy", y)]
-    return [[sign] for sign in _graphs.signed_labels("max_margin", y)]
-
-
-def _objective(loss: LossName, outputs: list[list[Value]], targets: list[list[Value]]) -> Value:
-    """The mean loss of the batch, from its outputs and target leaves."""
-    if loss == "softmax":
-        return _graphs.softmax_cross_entropy(outputs, targets)
-    flat_outputs = [v for row in outputs for v in row]
-    flat_targets = [t for row in targets for t in row]
-    if loss == "mse":
-        return _graphs.mse(flat_outputs, flat_targets)
-    if loss == "bce":
-        return _graphs.binary_cross_entropy(flat_outputs, flat_targets)
-    return _graphs.max_margin(flat_outputs, flat_targets)
-
-
-def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
-    """Run the model on a batch and build its loss: the one place a training graph is made.
-
-    The inputs and the targets become leaves of their own (see :class:`Graph`), and no choice
-    is made from the numbers: the cross-entropies use :class:`~autograd.LogSumExp`, stable for
-    any logit, and the softmax picks the label's logit with a one-hot dot product. So the graph
-    is the same function of the parameters and of the batch's numbers whatever they were when
-    it was built, and :class:`Trainer` replays one graph per batch size instead of rebuilding
-    it every step (as long as the model's graph does not depend on the numbers either, which
-    holds for any model made of Values and operations, such as :class:`~nn.MLP`).
-
-    Args:
-        model: Any Module; its output for one sample is one Value or a list of them.
-        X: The batch's inputs, one sequence of numbers per sample.
-        y: The batch's targets, as the loss wants them (see :data:`LossName`).
-        loss: Which loss.
-        l2: The strength of the L2 penalty on ``model.parameters()`` (0 for none).
-
-    Returns:
-        The objective, the outputs, and the input and target leaves.
-    """
-    X, y = _check_data(X, y, "build_graph")
-    loss = _check_loss(loss)
-    inputs = [[Value(v, label=f"x{j}") for j, v in enumerate(row)] for row in _input_numbers(X)]
-    outputs = [_as_list(model(x)) for x in inputs]
-    targets = [
-        [Value(t, label="y" if len(row) == 1 else f"y{j}") for j, t in enumerate(row)]
-        for row in _target_numbers(loss, y, len(outputs[0]))
-    ]
-    objective = _objective(loss, outputs, targets)
-    if l2:
-        objective = objective + l2_penalty(model.parameters(), l2)
-    return Graph(objective, outputs, inputs, targets)
-
-
-def _fill(graph: Graph, X: Inputs, y: Targets, loss: LossName) -> bool:
-    """Give the graph's input and target leaves a batch's numbers; False if they do not fit.
-
-    The numbers are made by the functions :func:`build_graph` uses, so the leaves hold what a
-    graph built for this batch would hold.
-    """
-    rows = _input_numbers(X)
-    leaves = graph.inputs
-    if len(rows) != len(leaves) or any(len(r) != len(n) for r, n in zip(rows, leaves)):
-        return False
-    targets = _target_numbers(loss, y, len(graph.outputs[0]))
-    for row, nodes in zip(rows, leaves):
-        for x, leaf in zip(row, nodes):
-            leaf.data = x
-    for row, nodes in zip(targets, graph.targets):
-        for t, leaf in zip(row, nodes):
-            leaf.data = t
-    return True
-
-
-def _accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> float | None:
-    if loss == "mse":
-        return None
-    if loss == "softmax":
-        return accuracy(outputs, y)  # type: ignore[arg-type]
-    scores = _single(outputs, loss)
-    if loss == "bce":
-        # Targets are probabilities: one above one half is the positive class.
-        targets = _graphs.probabilities("Trainer", y)
-        right = sum((s.data > 0.0) == (t > 0.5) for s, t in zip(scores, targets, strict=True))
-        return right / len(scores)
-    return binary_accuracy(scores, y)  # type: ignore[arg-type]
 
 
 class Trainer:
@@ -365,7 +164,7 @@ class Trainer:
             )
         if batch_size is not None:
             positive_int(batch_size, "Trainer: batch_size")
-        if not _is_penalty(l2):
+        if not is_penalty(l2):
             raise ValueError(f"Trainer: l2 must be a finite number >= 0, got {l2!r}")
         if isinstance(seed, bool) or not isinstance(seed, int):
             raise TypeError(f"Trainer: seed must be an int, got {type(seed).__name__}: {seed!r}")
@@ -377,7 +176,7 @@ class Trainer:
             )
         self.model = model
         self.optimizer = optimizer
-        self.loss: LossName = _check_loss(loss)
+        self.loss: LossName = check_loss(loss)
         self.l2 = float(l2)
         self.schedule = schedule
         self.batch_size = batch_size
@@ -423,7 +222,7 @@ class Trainer:
     def evaluate(self, X: Inputs, y: Targets) -> Evaluation:
         """The model's loss (with the L2 penalty) and accuracy on ``X``, ``y``; no update."""
         graph, _ = self._graph(X, y)
-        return Evaluation(graph.loss.data, _accuracy(graph.outputs, y, self.loss))
+        return Evaluation(graph.loss.data, batch_accuracy(graph.outputs, y, self.loss))
 
     def _graph(self, X: Inputs, y: Targets) -> tuple[Graph, _Replay | None]:
         """The batch's graph, holding the batch's numbers, and the replay that computed them.
@@ -434,14 +233,14 @@ class Trainer:
         """
         if not self.replay:
             return self.build_graph(X, y), None
-        X, y = _check_data(X, y, "build_graph")
+        X, y = check_data(X, y, "build_graph")
         key = (len(X), self.loss, self.l2, self.model, self.backend)
         cached = self._replays.get(key)
         if cached is None:
             graph = self.build_graph(X, y)
             self._replays[key] = cached = _Replay(graph, self.backend)
             return graph, cached
-        if not _fill(cached.graph, X, y, self.loss):
+        if not fill(cached.graph, X, y, self.loss):
             # Inputs of another length than the graph's: a model that takes any length.
             return self.build_graph(X, y), None
         cached.forward()
@@ -512,15 +311,15 @@ class Trainer:
     ) -> tuple[Inputs, Targets]:
         """Check a whole data set as :meth:`fit` needs it; errors say ``what`` set it is."""
         where = f"Trainer.fit: {what}"
-        X, y = _check_data(X, y, where)
+        X, y = check_data(X, y, where)
         try:
             rows = check_features(X, n_features)
         except (TypeError, ValueError) as error:
             raise type(error)(f"{where}: {error}") from None
         # The model's number of outputs, which the targets must fit: one forward pass, no update.
-        width = len(_as_list(self.model([Value(v) for v in rows[0]])))
+        width = len(as_list(self.model([Value(v) for v in rows[0]])))
         try:
-            _target_numbers(self.loss, y, width)
+            target_numbers(self.loss, y, width)
         except (TypeError, ValueError) as error:
             raise type(error)(f"{where}: {error}") from None
         return rows, y
@@ -540,7 +339,7 @@ class Trainer:
             by = [y[i] for i in batch]
             graph = self.step(bx, by)
             total_loss += graph.loss.data * len(batch)
-            right = _accuracy(graph.outputs, by, self.loss)
+            right = batch_accuracy(graph.outputs, by, self.loss)
             total_right += (right or 0.0) * len(batch)
         return total_loss / n, (None if self.loss == "mse" else total_right / n)
 

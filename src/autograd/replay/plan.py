@@ -1,4 +1,9 @@
-"""Plan: a graph compiled once into a flat table of steps, replayed without building nodes."""
+"""Plan: a graph compiled once into a flat table of steps, replayed without building nodes.
+
+Longer than most files on purpose: the table's step encoding, the compiler that writes it, the
+replay loops that read it and the listing that prints it share one private vocabulary (the step
+kinds and their inlined arithmetic), which is easiest to check against itself in one place.
+"""
 
 from __future__ import annotations
 
