@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import functools
 import struct
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from types import FrameType
 from typing import Any, ClassVar
 
 import attrs
@@ -21,37 +19,9 @@ import pytest
 
 from autograd import GraphExecutor, Operation, Value
 from userops import Fma, Mix
+from work import run_interrupted
 
 _EVENTS_LIMIT = 20_000
-
-
-class _Interrupt:
-    """A trace function raising KeyboardInterrupt at event number ``at`` (counting from 0)."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-        self.count = 0
-
-    def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
-        frame.f_trace_opcodes = True
-        if self.count == self.at:
-            self.count += 1
-            raise KeyboardInterrupt(f"injected at event {self.at}")
-        self.count += 1
-        return self
-
-
-def _run_interrupted(run: Callable[[], object], at: int) -> bool:
-    """Run ``run`` with an interrupt at event ``at``; whether the interrupt happened."""
-    tracer = _Interrupt(at)
-    sys.settrace(tracer)
-    try:
-        run()
-    except KeyboardInterrupt:
-        return True
-    finally:
-        sys.settrace(None)
-    return False
 
 
 def _bits(x: float) -> bytes:
@@ -82,7 +52,7 @@ def _every_interrupt(
     at = 0
     while True:
         nodes, run = setup()
-        interrupted = _run_interrupted(run, at)
+        interrupted = run_interrupted(run, at)
         after = [_bits(n.grad) for n in nodes]
         assert after in allowed, f"grads torn by an interrupt at event {at}"
         if not interrupted:

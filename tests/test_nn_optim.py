@@ -11,6 +11,7 @@ from autograd import Value
 from nn import SGD, Adam, LinearDecay
 from nn.optim import Optimizer
 from strategies import small_floats
+from work import run_interrupted
 
 
 def _param(data: float, grad: float) -> Value:
@@ -136,3 +137,46 @@ def test_step_arrays_updates_as_step_does_bit_for_bit(
             struct.pack("<d", x) for x in data.tolist()
         ]
     assert by_arrays.steps == by_values.steps == 3
+
+
+def _state(params: list[Value], optimizer: Optimizer) -> tuple[object, ...]:
+    numbers = [p.data for p in params]
+    kept = [getattr(optimizer, name) for name in ("velocity", "m", "v") if hasattr(optimizer, name)]
+    return (numbers, [list(k) for k in kept], optimizer.steps)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: SGD(ps, lr=0.1),
+        lambda ps: SGD(ps, lr=0.1, momentum=0.9),
+        lambda ps: Adam(ps, lr=0.01),
+    ],
+    ids=["sgd", "momentum", "adam"],
+)
+def test_a_step_interrupted_anywhere_is_all_or_nothing(
+    make: Callable[[list[Value]], Optimizer],
+) -> None:
+    # A Ctrl-C at every point of a step (injected by a trace function, deterministically): the
+    # parameters and the optimiser's state are as before the step or as after it, never half.
+    def setup() -> tuple[list[Value], Optimizer]:
+        params = [Value(0.5 * i - 1.0, f"p{i}") for i in range(5)]
+        optimizer = make(params)
+        for i, p in enumerate(params):
+            p.grad = 0.25 - 0.1 * i
+        optimizer.step()  # a second step, so that velocities and means are not zero
+        return params, optimizer
+
+    params, optimizer = setup()
+    before = _state(params, optimizer)
+    optimizer.step()
+    after = _state(params, optimizer)
+    at = 0
+    while True:
+        params, optimizer = setup()
+        interrupted = run_interrupted(optimizer.step, at)
+        assert _state(params, optimizer) in (before, after), f"torn at event {at}"
+        if not interrupted:
+            break
+        at += 1
+    assert at > 20

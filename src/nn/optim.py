@@ -7,9 +7,11 @@ gradient. A schedule is any callable from the step number (0, 1, ...) to a learn
 from __future__ import annotations
 
 import abc
+import collections
 import math
 import numbers
 from collections.abc import Iterable
+from itertools import repeat
 from typing import Any
 
 import attrs
@@ -26,6 +28,38 @@ def _rate(x: object, name: str, *, low: float = 0.0, high: float = math.inf) -> 
     if not low <= value < high:
         raise ValueError(f"{name} must be in [{low}, {high}), got {x!r}")
     return value
+
+
+_consume = collections.deque[object](maxlen=0).extend
+
+
+def _write_data(params: list[Value], values: list[float]) -> None:
+    """``p.data = x`` for each parameter, in one step no KeyboardInterrupt can split.
+
+    ``map`` over ``setattr`` run by C code alone (as the executor's ``_set``): Python raises a
+    KeyboardInterrupt only between lines of Python code, so the writes all happen or none do.
+    """
+    _consume(map(setattr, params, repeat("data"), values))
+
+
+def _commit(optimizer: Optimizer, data: list[float], state: dict[str, object]) -> None:
+    """Write the new parameter numbers and optimiser state of a step, all or nothing.
+
+    On any exception (a KeyboardInterrupt at any line too) the parameters' numbers and the
+    state are put back as they were before the step, and it propagates.
+    """
+    params = optimizer.params
+    olds = [p.data for p in params]
+    before = {name: getattr(optimizer, name) for name in state}
+    try:
+        for name, value in state.items():
+            setattr(optimizer, name, value)
+        _write_data(params, data)
+    except BaseException:
+        _write_data(params, olds)
+        for name, value in before.items():
+            setattr(optimizer, name, value)
+        raise
 
 
 class Optimizer(abc.ABC):
@@ -114,15 +148,19 @@ class SGD(Optimizer):
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter once: ``data -= lr * v`` with ``v = momentum * v + grad``."""
-        lr, mu, velocity = self.lr, self.momentum, self.velocity
-        for i, p in enumerate(self.params):
-            if mu:
-                velocity[i] = mu * velocity[i] + p.grad
-                p.data -= lr * velocity[i]
-            else:
-                p.data -= lr * p.grad
-        self.steps += 1
+        """Update every parameter once: ``data -= lr * v`` with ``v = momentum * v + grad``.
+
+        The new numbers are computed first and written in one step with the new velocities and
+        step count: interrupted, the parameters and the optimiser are as before or as after.
+        """
+        lr, mu, params = self.lr, self.momentum, self.params
+        velocity = self.velocity
+        if mu:
+            velocity = [mu * v + p.grad for v, p in zip(velocity, params, strict=True)]
+            data = [p.data - lr * v for p, v in zip(params, velocity, strict=True)]
+        else:
+            data = [p.data - lr * p.grad for p in params]
+        _commit(self, data, {"velocity": velocity, "steps": self.steps + 1})
 
     def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
         # The loop of step() as array operations: the same float operations per parameter.
@@ -191,18 +229,21 @@ class Adam(Optimizer):
         self.v = [0.0] * len(self.params)
 
     def step(self) -> None:
-        """Update every parameter once by the bias-corrected Adam rule."""
+        """Update every parameter once by the bias-corrected Adam rule, all or nothing."""
         beta1, beta2 = self.betas
         t = self.steps + 1
         correction1 = 1.0 - beta1**t
         correction2 = 1.0 - beta2**t
-        lr, eps, m, v = self.lr, self.eps, self.m, self.v
-        for i, p in enumerate(self.params):
-            g = p.grad
-            m[i] = beta1 * m[i] + (1.0 - beta1) * g
-            v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            p.data -= lr * (m[i] / correction1) / (math.sqrt(v[i] / correction2) + eps)
-        self.steps = t
+        lr, eps, params = self.lr, self.eps, self.params
+        grads = [p.grad for p in params]
+        m = [beta1 * mi + (1.0 - beta1) * g for mi, g in zip(self.m, grads, strict=True)]
+        v = [beta2 * vi + (1.0 - beta2) * g * g for vi, g in zip(self.v, grads, strict=True)]
+        data = [
+            p.data - lr * (mi / correction1) / (math.sqrt(vi / correction2) + eps)
+            for p, mi, vi in zip(params, m, v, strict=True)
+        ]
+        # Written in one step with the running means and the step count (see SGD.step).
+        _commit(self, data, {"m": m, "v": v, "steps": t})
 
     def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
         # The loop of step() as array operations: the same float operations per parameter
