@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from clitools import assert_one_line_error, run
 from nn import MLP
-from test_cli import assert_one_line_error, run
 
 
 @pytest.mark.parametrize(

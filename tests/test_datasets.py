@@ -1,4 +1,8 @@
-"""Tests for nn.datasets: validation, the synthetic and packaged sets, splitting, standardising."""
+"""Tests for nn.datasets: validation, the synthetic and packaged sets, splitting, standardising.
+
+One file for the whole nn.datasets package (long on purpose): its modules share the checks and
+the fixtures tested here.
+"""
 
 from __future__ import annotations
 

@@ -1,3 +1,10 @@
+"""GraphExecutor (executor.py) and its loops (passes.py).
+
+Long on purpose: the same properties (fan-out, diamonds, repeated backward, contracts, errors)
+are checked on every pass the executor runs; grad, the stepper and the interrupt tests have files
+of their own.
+"""
+
 import functools
 import math
 import struct

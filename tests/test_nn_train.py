@@ -1,3 +1,9 @@
+"""nn.train (Trainer, fit, History) and nn.batch (build_graph).
+
+Long on purpose: every loss, optimiser and batch size is checked with replay on and off, and
+both modules are exercised through the Trainer, which is how users reach them.
+"""
+
 from __future__ import annotations
 
 import importlib.util
