@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import importlib
 import random
 import re
 import subprocess
@@ -15,45 +13,14 @@ import pytest
 
 from autograd import Value
 from nn import MLP
+from torchtools import installed_torch
 
 DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "torch.md"
-TORCH = "torch==2.13.0"  # the CPU build; a plain `pip install torch` may pull CUDA
-
-
-def _installed_torch() -> Any:
-    """torch, installed into this environment with pip first if it is missing.
-
-    Two test workers may get here at once: a lock file in the environment makes the second wait
-    for the first's install. Skips, with pip's reason, only when torch cannot be installed.
-    """
-    try:
-        return importlib.import_module("torch")
-    except ModuleNotFoundError:
-        pass
-    with open(Path(sys.prefix) / ".opgrad-torch-install.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        importlib.invalidate_caches()
-        try:
-            return importlib.import_module("torch")
-        except ModuleNotFoundError:
-            pass
-        run = subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", TORCH],
-            capture_output=True,
-            text=True,
-            timeout=1200,
-            check=False,
-        )
-        if run.returncode != 0:
-            reason = (run.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"{TORCH} could not be installed with pip: {reason}")
-        importlib.invalidate_caches()
-        return importlib.import_module("torch")
 
 
 @pytest.fixture(scope="module")
 def torch() -> Any:
-    return _installed_torch()
+    return installed_torch()
 
 
 def _inputs(n: int, nin: int, seed: int) -> list[list[float]]:

@@ -4,9 +4,6 @@ PyTorch is installed as the benchmarks install it (``pip install torch==2.13.0``
 the test is skipped, saying why, only when that cannot be done.
 """
 
-import importlib
-import subprocess
-import sys
 from types import ModuleType
 from typing import Any
 
@@ -16,30 +13,15 @@ from hypothesis import strategies as st
 
 from autograd import GraphExecutor, Value
 from strategies import EVERY_OP_STEPS, Recipe, build, kinks_clear, recipes
+from torchtools import installed_torch
 
 pytestmark = pytest.mark.slow
-
-TORCH = "torch==2.13.0"
 
 
 @pytest.fixture(scope="module")
 def torch() -> ModuleType:
-    try:
-        return importlib.import_module("torch")
-    except ImportError:
-        pass
-    install = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", TORCH],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    if install.returncode != 0:
-        reason = (install.stderr.strip().splitlines() or ["no output"])[-1]
-        pytest.skip(f"PyTorch could not be installed (pip install {TORCH}): {reason}")
-    importlib.invalidate_caches()
-    return importlib.import_module("torch")
+    module: ModuleType = installed_torch()
+    return module
 
 
 def _torch_functions(torch: ModuleType) -> dict[str, Any]:
