@@ -1,4 +1,5 @@
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,17 @@ def test_trainer_benchmark_quick_run_prints_the_table_of_the_docs() -> None:
     assert "| trainer | first epoch | each later epoch | 3 epochs |" in lines
     assert any(line.startswith('| `Trainer(..., backend="python"): compile') for line in lines)
     assert "later epoch / rebuilt epoch " in lines[-1]
+
+
+def test_playground_benchmark_quick_run_prints_its_figures() -> None:
+    run = subprocess.run(
+        [sys.executable, str(SCRIPT.parent / "playground.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    slider, training = run.stdout.splitlines()
+    assert re.fullmatch(r"slider move on a \d+-node formula, .*: median \d+ ms, max \d+ ms", slider)
+    assert re.fullmatch(r"training two moons as the Train view does: \d+ epochs/s", training)

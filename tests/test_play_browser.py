@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import struct
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -209,20 +208,16 @@ def test_browser_slider_nudge_is_close_to_the_gradient(page: Any) -> None:
     view.get_by_text("backward pass done").wait_for()
     slider = view.get_by_label("nudge x1")
     slider.focus()
-    timings = []
     for press in range(5):
-        start = time.perf_counter()
         slider.press("ArrowRight")
         x1 = view.get_by_label("x1", exact=True)
         expect(x1).to_have_value(re.compile(rf"^{2 + 0.01 * (press + 1):.2f}"))
-        timings.append(time.perf_counter() - start)
     cells = leaf_cells(page, "neuron")["x1"]
     grad, nudge = float(cells["grad"]), float(cells["nudge"])
     assert nudge == pytest.approx(grad, rel=0.02)
     moved = neuron_state("tanh", {"x1": 2.05})
     moved.backward()
     assert cells["grad"] == f"{moved.leaves['x1'].grad:.4g}"  # the gradient at 2.05, not at 2
-    print(f"slider to nudge shown: {1000 * min(timings):.0f} to {1000 * max(timings):.0f} ms")
     shoot(page, "play-nudge")
 
 
