@@ -21,7 +21,7 @@ import urllib.request
 from typing import Any
 
 from autograd import GraphExecutor, parse_expression
-from nn.play.server import PlayServer
+from opgrad.play.server import PlayServer
 
 FORMULA = (
     "tanh(a*x + b*y + c) * tanh(d*x + e*y + f) + sigmoid(g*x + h*y + k) * relu(m*x + n*y + p)"

@@ -25,9 +25,9 @@ from pathlib import Path
 from autograd import GraphExecutor, Value, animate_backward, render
 from autograd.views.examples import lecture_expression, lecture_neuron
 from nn import MLP
-from nn.cli import main as opgrad
 from nn.datasets import moons
 from nn.train import build_graph
+from opgrad.cli import main as opgrad
 
 FIGURES = Path(__file__).resolve().parent / "figures"
 

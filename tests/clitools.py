@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from opgrad.cli import main
 
 LECTURE = "tanh(x1*w1 + x2*w2 + b)"
 LECTURE_SET = ["--set", "x1=2", "x2=0", "w1=-3", "w2=1", "b=6.8813735870195432"]
@@ -44,7 +44,7 @@ def assert_one_line_error(err: str, *fragments: str) -> None:
 
 def opgrad(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "nn", *argv],
+        [sys.executable, "-m", "opgrad", *argv],
         cwd=cwd,
         capture_output=True,
         text=True,

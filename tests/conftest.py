@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from nn.play.server import PlayServer
+from opgrad.play.server import PlayServer
 
 
 @pytest.fixture

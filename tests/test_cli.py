@@ -1,4 +1,4 @@
-"""The opgrad command as a whole: python -m nn, one-line errors, paths checked before work."""
+"""The opgrad command as a whole: python -m opgrad, one-line errors, paths checked before work."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_cli_module_trains_saves_and_predicts(tmp_path: Path) -> None:
 def test_cli_module_stops_quietly_when_the_reader_goes_away(tmp_path: Path) -> None:
     # As in `opgrad explain ... | head -1`: the pipe is closed long before Python has started.
     process = subprocess.Popen(
-        [sys.executable, "-m", "nn", "explain", LECTURE, *LECTURE_SET],
+        [sys.executable, "-m", "opgrad", "explain", LECTURE, *LECTURE_SET],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""opgrad check (nn/cli/check.py)."""
+"""opgrad check (opgrad/cli/check.py)."""
 
 from __future__ import annotations
 

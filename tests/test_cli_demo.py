@@ -1,4 +1,4 @@
-"""opgrad demo (nn/cli/demo.py)."""
+"""opgrad demo (opgrad/cli/demo.py)."""
 
 from __future__ import annotations
 

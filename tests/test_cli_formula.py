@@ -1,4 +1,4 @@
-"""opgrad graph and opgrad explain (nn/cli/formula.py)."""
+"""opgrad graph and opgrad explain (opgrad/cli/formula.py)."""
 
 from __future__ import annotations
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from nn.cli import main
+from opgrad.cli import main
 
 
 def start(*options: str, cwd: Path) -> tuple[subprocess.Popen[str], str]:
     """``opgrad play --no-browser ...`` in a subprocess, and the address it printed."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "nn", "play", "--no-browser", *options],
+        [sys.executable, "-m", "opgrad", "play", "--no-browser", *options],
         cwd=cwd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,4 +1,4 @@
-"""opgrad predict (nn/cli/predict.py)."""
+"""opgrad predict (opgrad/cli/predict.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from clitools import (
     run,
 )
 from nn import MLP, load_model
-from nn.cli import main
 from nn.datasets import Standardizer
+from opgrad.cli import main
 
 
 def test_cli_predict_applies_the_saved_standardizer(

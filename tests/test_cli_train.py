@@ -1,4 +1,4 @@
-"""opgrad train and its recipes (nn/cli/train.py, nn/cli/recipes.py)."""
+"""opgrad train and its recipes (opgrad/cli/train.py, opgrad/cli/recipes.py)."""
 
 from __future__ import annotations
 

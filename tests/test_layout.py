@@ -1,4 +1,4 @@
-"""Imports point one way: command line -> nn -> autograd's views and backends -> the core.
+"""Imports point one way: the application (opgrad) -> nn -> the engine's views, backends -> core.
 
 Every ``import`` in src/ (at module level or inside a function, type-checking ones too) is read
 with ``ast``; a module may import its own layer or a lower one, never a higher one, and the only
@@ -40,13 +40,15 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("nn.batch",),
     ("nn.train",),
     ("nn.plot",),
-    ("nn.play",),
-    ("nn.cli",),
-    ("nn", "nn.__main__"),
+    ("nn",),  # the package's __init__
+    ("opgrad.play",),
+    ("opgrad.cli",),
+    ("opgrad", "opgrad.__main__"),
 )
 
 
-_ROOTS = frozenset({"autograd", "nn"})  # these name the package __init__ only, not its modules
+# These name the package __init__ only, not its modules.
+_ROOTS = frozenset({"autograd", "nn", "opgrad"})
 
 
 def _modules() -> dict[str, Path]:
@@ -143,5 +145,33 @@ def test_layout_the_checker_sees_upward_imports() -> None:
     typing_only = "if TYPE_CHECKING:\n    from autograd.replay.plan import Plan\n"
     assert _upward("autograd.executor", typing_only) == ["line 2: autograd.replay.plan"]
     assert _upward("autograd.ops", "from . import views\n") == ["line 1: autograd.views"]
-    assert _upward("nn.module", "import nn.cli\n") == ["line 1: nn.cli"]
+    assert _upward("nn.module", "import opgrad.cli\n") == ["line 1: opgrad.cli"]
     assert _upward("autograd.views.viz", "from autograd.executor import GraphExecutor\n") == []
+
+
+_APPLICATION_MODULES = frozenset({"argparse", "http.server", "socketserver", "wsgiref"})
+
+
+def _stdlib_imports(module: str) -> set[str]:
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in MODULES if m.split(".")[0] in {"autograd", "nn"})
+)
+def test_layout_libraries_neither_parse_a_command_line_nor_serve_http(module: str) -> None:
+    # The application (opgrad.cli, opgrad.play) owns argparse and the HTTP server; a user who
+    # imports the engine or the network library gets neither.
+    found = _stdlib_imports(module) & _APPLICATION_MODULES
+    assert not found, f"{module} imports {sorted(found)}: that belongs in the opgrad package"
+
+
+def test_layout_the_application_check_can_fail() -> None:
+    assert "argparse" in _stdlib_imports("opgrad.cli.common")

@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import expect
 
 from autograd import GraphExecutor, explain, parse_expression
-from nn.play.expression import neuron_state
-from nn.play.server import PlayServer
+from opgrad.play.expression import neuron_state
+from opgrad.play.server import PlayServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "out" / "test-screenshots"

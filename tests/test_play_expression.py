@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import GraphExecutor, explain
-from nn.play.expression import (
+from opgrad.play.expression import (
     MAX_FORMULA_LENGTH,
     MAX_LEAVES,
     MAX_NODES,

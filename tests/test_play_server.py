@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nn.play.server import MAX_BODY, MAX_SESSIONS, PlayServer
+from opgrad.play.server import MAX_BODY, MAX_SESSIONS, PlayServer
 
 
 def request(

@@ -7,8 +7,8 @@ import pytest
 
 from nn import Trainer
 from nn._checks import predicted_class
-from nn.play.expression import PlayError
-from nn.play.training import DATASETS, GRID, MAX_POINTS, TrainState
+from opgrad.play.expression import PlayError
+from opgrad.play.training import DATASETS, GRID, MAX_POINTS, TrainState
 
 
 def test_train_state_learns_moons_and_the_regions_follow_the_model() -> None:

@@ -18,7 +18,7 @@ from autograd import (
     write_atomic,
 )
 from autograd.files import replaced_file
-from nn.cli.common import CommandError, Subcommands, check_file, number, write_error
+from opgrad.cli.common import CommandError, Subcommands, check_file, number, write_error
 
 __all__ = ["animate", "register"]
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 
 from autograd import GradcheckError, Operation
-from nn.cli.common import (
+from opgrad.cli.common import (
     CommandError,
     Subcommands,
     count,

@@ -6,8 +6,8 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from nn.cli import check, demo, formula, play, predict, train
-from nn.cli.common import PROG, CommandError, Parser, Subcommands
+from opgrad.cli import check, demo, formula, play, predict, train
+from opgrad.cli.common import PROG, CommandError, Parser, Subcommands
 
 __all__ = ["COMMANDS", "main"]
 

@@ -22,15 +22,15 @@ from importlib import resources
 from typing import Any, TextIO
 
 from autograd import GraphvizNotFoundError
-from nn.play.drawing import svg
-from nn.play.expression import (
+from opgrad.play.drawing import svg
+from opgrad.play.expression import (
     DEFAULT_FORMULA,
     DEFAULT_VALUES,
     ExpressionState,
     PlayError,
     neuron_state,
 )
-from nn.play.training import TrainState
+from opgrad.play.training import TrainState
 
 __all__ = ["MAX_BODY", "MAX_SESSIONS", "PlayServer", "Session"]
 
@@ -264,7 +264,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.NOT_FOUND, f"no page at {path[:60]}")
             return
         name, content_type = _STATIC[path]
-        body = resources.files("nn.play").joinpath("static").joinpath(name).read_bytes()
+        body = resources.files("opgrad.play").joinpath("static").joinpath(name).read_bytes()
         self._send(HTTPStatus.OK, body, content_type)
 
     def do_HEAD(self) -> None:

@@ -19,8 +19,8 @@ from nn._checks import predicted_class
 from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
 from nn.module import ACTIVATIONS, MLP
 from nn.optim import SGD, Adam, Optimizer
-from nn.play.expression import PlayError
 from nn.train import LossName, Trainer
+from opgrad.play.expression import PlayError
 
 __all__ = ["DATASETS", "GRID", "MAX_POINTS", "OPTIMIZERS", "Dataset", "TrainState"]
 

@@ -8,8 +8,8 @@ import shutil
 import sys
 import time
 
-from nn.cli.common import CommandError, Subcommands
-from nn.play import PlayServer, serve
+from opgrad.cli.common import CommandError, Subcommands
+from opgrad.play import PlayServer, serve
 
 __all__ = ["DEFAULT_PORT", "register"]
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nn._checks import predicted_class
-from nn.cli.common import CommandError, Subcommands, shown
 from nn.datasets import Standardizer
 from nn.serialize import load_model
+from opgrad.cli.common import CommandError, Subcommands, shown
 
 __all__ = ["register"]
 

@@ -7,9 +7,9 @@ import sys
 
 from autograd import GraphvizNotFoundError, Value, render
 from autograd.views.examples import lecture_neuron
-from nn.cli.common import PROG, Subcommands, check_directory, positive_int, write_error
-from nn.cli.formula import animate
-from nn.cli.train import Run, require_matplotlib, train, write_plots
+from opgrad.cli.common import PROG, Subcommands, check_directory, positive_int, write_error
+from opgrad.cli.formula import animate
+from opgrad.cli.train import Run, require_matplotlib, train, write_plots
 
 __all__ = ["register"]
 

@@ -6,18 +6,18 @@ failed (an operation failed its check, Graphviz or matplotlib is missing), 2 for
 
 One module per thing a user does: ``train`` (its data sets and default recipes in
 ``recipes``), ``predict``, ``formula`` (``graph`` and ``explain``), ``check``, ``demo`` and
-``play`` (serves :mod:`nn.play`); ``app`` is the entry point (``main`` and the list of
+``play`` (serves :mod:`opgrad.play`); ``app`` is the entry point (``main`` and the list of
 commands) and ``common`` what the commands share (``CommandError``, the parser class, argument
 types, path checks).
 
-To add a command ``opgrad NAME``: write ``nn/cli/NAME.py`` with a ``register(commands)`` that
+To add a command ``opgrad NAME``: write ``opgrad/cli/NAME.py`` with a ``register(commands)`` that
 calls ``commands.add_parser("NAME", ...)``, adds the options and sets ``run=`` (a function that
 takes the parsed arguments and returns the exit status, raising ``CommandError`` for a one-line
-error); then list ``NAME.register`` in ``COMMANDS`` in ``nn/cli/app.py``.
+error); then list ``NAME.register`` in ``COMMANDS`` in ``opgrad/cli/app.py``.
 """
 
-from nn.cli.app import main
-from nn.cli.common import CommandError
-from nn.cli.recipes import RECIPES, Recipe
+from opgrad.cli.app import main
+from opgrad.cli.common import CommandError
+from opgrad.cli.recipes import RECIPES, Recipe
 
 __all__ = ["RECIPES", "CommandError", "Recipe", "main"]

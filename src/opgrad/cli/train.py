@@ -10,7 +10,12 @@ from typing import Any
 
 import attrs
 
-from nn.cli.common import (
+from nn.datasets import Standardizer, train_test_split
+from nn.module import ACTIVATIONS, MLP
+from nn.optim import SGD, Adam, LinearDecay, Optimizer
+from nn.serialize import save_model
+from nn.train import History, Trainer
+from opgrad.cli.common import (
     CommandError,
     Subcommands,
     check_directory,
@@ -21,12 +26,7 @@ from nn.cli.common import (
     positive_int,
     write_error,
 )
-from nn.cli.recipes import RECIPES, Recipe
-from nn.datasets import Standardizer, train_test_split
-from nn.module import ACTIVATIONS, MLP
-from nn.optim import SGD, Adam, LinearDecay, Optimizer
-from nn.serialize import save_model
-from nn.train import History, Trainer
+from opgrad.cli.recipes import RECIPES, Recipe
 
 __all__ = ["Run", "register", "require_matplotlib", "train", "write_plots"]
 

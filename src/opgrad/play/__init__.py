@@ -1,5 +1,5 @@
 """``opgrad play``: a local web page to play with graphs, backprop and training, live."""
 
-from nn.play.server import PlayServer, serve
+from opgrad.play.server import PlayServer, serve
 
 __all__ = ["PlayServer", "serve"]
