@@ -15,10 +15,8 @@ from typing import Literal, get_args
 import attrs
 
 from autograd import Value
-from nn import _graphs
+from nn import losses
 from nn._checks import finite_float
-from nn.losses import accuracy, binary_accuracy
-from nn.losses import l2 as l2_penalty
 from nn.module import Module
 
 # The unlisted names (check_data, fill, batch_accuracy, ...) are what nn.train shares with
@@ -137,34 +135,34 @@ def _regression_targets(y: Targets, width: int) -> list[list[float]]:
                 f"{width} output(s)"
             )
         rows.append(wanted)
-    flat = iter(_graphs.regression_targets("mse", [t for row in rows for t in row]))
+    flat = iter(losses.regression_targets("mse", [t for row in rows for t in row]))
     return [[next(flat) for _ in row] for row in rows]
 
 
 def target_numbers(loss: LossName, y: Targets, width: int) -> list[list[float]]:
     """The numbers of the batch's target leaves, one list per sample (see :class:`Graph`)."""
     if loss == "softmax":
-        return _graphs.one_hot("softmax_cross_entropy", y, width)
+        return losses.one_hot("softmax_cross_entropy", y, width)
     if loss == "mse":
         return _regression_targets(y, width)
     if width != 1:
         raise ValueError(f"loss {loss!r} needs one output per sample; the model gives {width}")
     if loss == "bce":
-        return [[t] for t in _graphs.probabilities("binary_cross_entropy", y)]
-    return [[sign] for sign in _graphs.signed_labels("max_margin", y)]
+        return [[t] for t in losses.probabilities("binary_cross_entropy", y)]
+    return [[sign] for sign in losses.signed_labels("max_margin", y)]
 
 
 def _objective(loss: LossName, outputs: list[list[Value]], targets: list[list[Value]]) -> Value:
     """The mean loss of the batch, from its outputs and target leaves."""
     if loss == "softmax":
-        return _graphs.softmax_cross_entropy(outputs, targets)
+        return losses.softmax_cross_entropy_graph(outputs, targets)
     flat_outputs = [v for row in outputs for v in row]
     flat_targets = [t for row in targets for t in row]
     if loss == "mse":
-        return _graphs.mse(flat_outputs, flat_targets)
+        return losses.mse_graph(flat_outputs, flat_targets)
     if loss == "bce":
-        return _graphs.binary_cross_entropy(flat_outputs, flat_targets)
-    return _graphs.max_margin(flat_outputs, flat_targets)
+        return losses.binary_cross_entropy_graph(flat_outputs, flat_targets)
+    return losses.max_margin_graph(flat_outputs, flat_targets)
 
 
 def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float = 0.0) -> Graph:
@@ -198,7 +196,7 @@ def build_graph(model: Module, X: Inputs, y: Targets, loss: LossName, l2: float 
     ]
     objective = _objective(loss, outputs, targets)
     if l2:
-        objective = objective + l2_penalty(model.parameters(), l2)
+        objective = objective + losses.l2(model.parameters(), l2)
     return Graph(objective, outputs, inputs, targets)
 
 
@@ -226,11 +224,11 @@ def batch_accuracy(outputs: list[list[Value]], y: Targets, loss: LossName) -> fl
     if loss == "mse":
         return None
     if loss == "softmax":
-        return accuracy(outputs, y)  # type: ignore[arg-type]
+        return losses.accuracy(outputs, y)  # type: ignore[arg-type]
     scores = _single(outputs, loss)
     if loss == "bce":
         # Targets are probabilities: one above one half is the positive class.
-        targets = _graphs.probabilities("Trainer", y)
+        targets = losses.probabilities("Trainer", y)
         right = sum((s.data > 0.0) == (t > 0.5) for s, t in zip(scores, targets, strict=True))
         return right / len(scores)
-    return binary_accuracy(scores, y)  # type: ignore[arg-type]
+    return losses.binary_accuracy(scores, y)  # type: ignore[arg-type]

@@ -7,15 +7,20 @@ The cross-entropies are built on :class:`~autograd.LogSumExp`, which is stable i
 ``forward``: softplus(z) = ln(e**0 + e**z) and ln sum_j e**zj never overflow. So no loss picks
 a formula from the numbers: the graph's shape depends only on how many samples and outputs
 there are, and a graph built once can be replayed with new numbers (see :class:`nn.Trainer`).
+
+Each loss is two functions here: the public one checks its arguments and calls the builder of
+its graph (``mse_graph``, ...), which checks nothing and takes the targets as numbers or as
+Values, the leaves :func:`nn.batch.build_graph` gives new numbers before a replay. The target
+conversions (``regression_targets``, ``probabilities``, ``one_hot``, ``signed_labels``) are the
+checks both share.
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-from autograd import Value
-from nn import _graphs
+from autograd import LogSumExp, Value
 from nn._checks import finite_float
 
 __all__ = [
@@ -27,6 +32,8 @@ __all__ = [
     "mse",
     "softmax_cross_entropy",
 ]
+# The unlisted names (the graph builders and the target conversions) are what nn.batch shares
+# with this module, not part of nn's public API.
 
 
 def _value(x: object, where: str) -> Value:
@@ -46,6 +53,19 @@ def _check_lengths(name: str, predictions: Sequence[object], targets: Sequence[o
     return n
 
 
+def _samples(
+    name: str,
+    what: str,
+    predictions: Sequence[object],
+    targets: Sequence[object],
+    convert: Callable[[str, Sequence[object]], list[float]],
+) -> tuple[list[Value], list[float]]:
+    """The predictions as Values and the targets as ``convert`` checks them, one per sample."""
+    _check_lengths(name, predictions, targets)
+    values = [_value(p, f"{name}: {what} {i}") for i, p in enumerate(predictions)]
+    return values, convert(name, targets)
+
+
 def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value:
     """Mean squared error: (1/n) * sum_i (p_i - t_i)**2.
 
@@ -62,9 +82,7 @@ def mse(predictions: Sequence[Value | float], targets: Sequence[float]) -> Value
         >>> mse([Value(1.0), Value(3.0)], [0.0, 1.0]).data
         2.5
     """
-    _check_lengths("mse", predictions, targets)
-    values = [_value(p, f"mse: prediction {i}") for i, p in enumerate(predictions)]
-    return _graphs.mse(values, _graphs.regression_targets("mse", targets))
+    return mse_graph(*_samples("mse", "prediction", predictions, targets, regression_targets))
 
 
 def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Value:
@@ -82,16 +100,11 @@ def max_margin(scores: Sequence[Value | float], labels: Sequence[float]) -> Valu
         The mean hinge loss, a Value.
 
     Examples:
-        >>> from autograd import Value
         >>> from nn.losses import max_margin
-        >>> max_margin([Value(2.0), Value(0.5)], [1, 0]).data
+        >>> max_margin([2.0, 0.5], [1, 0]).data  # scores may be numbers as well as Values
         0.75
     """
-    _check_lengths("max_margin", scores, labels)
-    signs = _graphs.signed_labels("max_margin", labels)
-    return _graphs.max_margin(
-        [_value(s, f"max_margin: score {i}") for i, s in enumerate(scores)], signs
-    )
+    return max_margin_graph(*_samples("max_margin", "score", scores, labels, signed_labels))
 
 
 def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[float]) -> Value:
@@ -119,9 +132,7 @@ def binary_cross_entropy(logits: Sequence[Value | float], targets: Sequence[floa
         1000.0
     """
     name = "binary_cross_entropy"
-    _check_lengths(name, logits, targets)
-    values = [_value(z, f"{name}: logit {i}") for i, z in enumerate(logits)]
-    return _graphs.binary_cross_entropy(values, _graphs.probabilities(name, targets))
+    return binary_cross_entropy_graph(*_samples(name, "logit", logits, targets, probabilities))
 
 
 def softmax_cross_entropy(
@@ -162,7 +173,7 @@ def softmax_cross_entropy(
         elif len(row) != width:
             raise ValueError(f"{name}: sample {i} has {len(row)} logits, sample 0 has {width}")
         rows.append([_value(z, f"{name}: logit {i}[{j}]") for j, z in enumerate(row)])
-    return _graphs.softmax_cross_entropy(rows, _graphs.one_hot(name, targets, width))
+    return softmax_cross_entropy_graph(rows, one_hot(name, targets, width))
 
 
 def l2(parameters: Iterable[Value], alpha: float) -> Value:
@@ -196,6 +207,101 @@ def l2(parameters: Iterable[Value], alpha: float) -> Value:
     return total * strength
 
 
+def mean(terms: Sequence[Value]) -> Value:
+    """(t0 + t1 + ...) * (1/n), summed left to right from the first term, as micrograd does."""
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total * (1.0 / len(terms))
+
+
+_LOGSUMEXP = LogSumExp()
+
+
+def mse_graph(predictions: Sequence[Value], targets: Sequence[Value | float]) -> Value:
+    """The graph of :func:`mse`: mean((p - t)**2)."""
+    return mean([(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)])
+
+
+def max_margin_graph(scores: Sequence[Value], signs: Sequence[Value | float]) -> Value:
+    """The graph of :func:`max_margin`: mean(relu(1 - s*y)), with y the sign -1.0 or +1.0."""
+    return mean([(1.0 - s * y).relu() for s, y in zip(scores, signs, strict=True)])
+
+
+def binary_cross_entropy_graph(logits: Sequence[Value], targets: Sequence[Value | float]) -> Value:
+    """The graph of :func:`binary_cross_entropy`: mean(softplus(z) - z*y)."""
+    # softplus(z) - z*y, with softplus(z) = ln(e**0 + e**z): one formula for every z.
+    return mean([_LOGSUMEXP(0.0, z) - z * y for z, y in zip(logits, targets, strict=True)])
+
+
+def softmax_cross_entropy_graph(
+    logits: Sequence[Sequence[Value]], one_hots: Sequence[Sequence[Value | float]]
+) -> Value:
+    """The graph of :func:`softmax_cross_entropy`: mean(ln sum_j e**zj - sum_j t_j z_j)."""
+    # ln sum_j e**zj - sum_j t_j z_j: the one-hot t picks z_c exactly (0 * z is 0, 1 * z is z)
+    # with a graph that is the same whatever the class, so a batch's graph fits every batch.
+    terms = []
+    for zs, ts in zip(logits, one_hots, strict=True):
+        picked = zs[0] * ts[0]
+        for z, t in zip(zs[1:], ts[1:], strict=True):
+            picked = picked + z * t
+        terms.append(_LOGSUMEXP(*zs) - picked)
+    return mean(terms)
+
+
+def regression_targets(name: str, targets: Sequence[object]) -> list[float]:
+    """Regression targets: finite numbers."""
+    return [finite_float(t, f"{name}: target {i}") for i, t in enumerate(targets)]
+
+
+def probabilities(name: str, targets: Sequence[object]) -> list[float]:
+    """Binary cross-entropy targets: numbers in [0, 1]."""
+    checked = []
+    for i, target in enumerate(targets):
+        y = finite_float(target, f"{name}: target {i}")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"{name}: target {i} is {target!r}, not in [0, 1]")
+        checked.append(y)
+    return checked
+
+
+def one_hot(name: str, targets: Sequence[object], width: int) -> list[list[float]]:
+    """Class indices in range(width) as one-hot rows of 0.0 and 1.0."""
+    rows = []
+    for i, target in enumerate(targets):
+        if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+            raise TypeError(
+                f"{name}: target {i} must be a class index (int), "
+                f"got {type(target).__name__}: {target!r}"
+            )
+        index = int(target)
+        if not 0 <= index < width:
+            raise ValueError(
+                f"{name}: target {i} is class {index}, "
+                f"but there are {width} logits (classes 0..{width - 1})"
+            )
+        row = [0.0] * width
+        row[index] = 1.0
+        rows.append(row)
+    return rows
+
+
+def signed_labels(name: str, labels: Sequence[object]) -> list[float]:
+    """Binary labels as -1.0/+1.0: accepts {-1, 1} or {0, 1} (0 means the negative class)."""
+    signs = []
+    seen_zero = seen_minus = False
+    for i, y in enumerate(labels):
+        value = finite_float(y, f"{name}: label {i}")
+        if value not in (-1.0, 0.0, 1.0):
+            raise ValueError(f"{name}: label {i} is {y!r}; binary labels are -1/+1 or 0/1")
+        seen_zero = seen_zero or value == 0.0
+        seen_minus = seen_minus or value == -1.0
+        signs.append(1.0 if value == 1.0 else -1.0)
+    if seen_zero and seen_minus:
+        raise ValueError(f"{name}: labels mix 0 and -1; use -1/+1 or 0/1, not both")
+    return signs
+
+
 def _data(x: Value | float) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
@@ -212,7 +318,7 @@ def binary_accuracy(scores: Sequence[Value | float], labels: Sequence[float]) ->
         0.75
     """
     n = _check_lengths("binary_accuracy", scores, labels)
-    signs = _graphs.signed_labels("binary_accuracy", labels)
+    signs = signed_labels("binary_accuracy", labels)
     right = sum((_data(s) > 0.0) == (y > 0.0) for s, y in zip(scores, signs, strict=True))
     return right / n
 

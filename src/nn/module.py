@@ -8,12 +8,15 @@ import numbers
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from autograd import Value
 from autograd.markdown import Markdown
 from nn._checks import non_negative_int, positive_int
 from nn._modelfile import read_model_file, write_model_file
+
+if TYPE_CHECKING:  # typing has Unpack from Python 3.11; the annotations are never evaluated
+    from typing_extensions import Unpack
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
 
@@ -80,6 +83,13 @@ class Module(abc.ABC):
     def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
         """One (name, inputs, neurons, activation, parameters) row per layer; none by default."""
         return []
+
+
+class NeuronKind(TypedDict, total=False):
+    """The keywords a :class:`Layer` passes on to each of its neurons."""
+
+    nonlin: bool
+    activation: str
 
 
 def _check_activation(activation: object) -> str:
@@ -223,20 +233,19 @@ class Layer(Module):
         nin: int,
         nout: int,
         *,
-        nonlin: bool = True,
-        activation: str = "relu",
         seed: int | None = None,
         rng: random.Random | None = None,
         name: str = "",
+        **kind: Unpack[NeuronKind],
     ) -> None:
         self.nin = non_negative_int(nin, "Layer nin")
         self.nout = positive_int(nout, "Layer nout")
         self.name = name
         generator = _resolve_rng(seed, rng)
         prefix = _prefix(name)
+        # As micrograd's Layer(nin, nout, **kwargs): the neuron's keywords go to every neuron.
         self.neurons = [
-            Neuron(nin, nonlin, activation=activation, rng=generator, name=f"{prefix}N{j}")
-            for j in range(nout)
+            Neuron(nin, rng=generator, name=f"{prefix}N{j}", **kind) for j in range(nout)
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import abc
 import collections
+import functools
 import math
 import numbers
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -20,6 +21,9 @@ from autograd import Value
 from nn._checks import finite_float, positive_int
 
 __all__ = ["SGD", "Adam", "LinearDecay", "Optimizer"]
+
+_F: TypeAlias = Any
+"""A float, or a numpy array of floats: each update rule is written once for both."""
 
 
 def _rate(x: object, name: str, *, low: float = 0.0, high: float = math.inf) -> float:
@@ -153,28 +157,30 @@ class SGD(Optimizer):
         The new numbers are computed first and written in one step with the new velocities and
         step count: interrupted, the parameters and the optimiser are as before or as after.
         """
-        lr, mu, params = self.lr, self.momentum, self.params
-        velocity = self.velocity
-        if mu:
-            velocity = [mu * v + p.grad for v, p in zip(velocity, params, strict=True)]
-            data = [p.data - lr * v for p, v in zip(params, velocity, strict=True)]
-        else:
-            data = [p.data - lr * p.grad for p in params]
+        pairs = [
+            self._rule(p.data, p.grad, v) for p, v in zip(self.params, self.velocity, strict=True)
+        ]
+        data, velocity = [d for d, _ in pairs], [v for _, v in pairs]
         _commit(self, data, {"velocity": velocity, "steps": self.steps + 1})
 
+    def _rule(self, data: _F, grad: _F, velocity: _F) -> tuple[_F, _F]:
+        """The update of one parameter (floats) or of all (numpy arrays): new data, velocity.
+
+        The same line on floats and on arrays: the same float operations, bit for bit.
+        """
+        if self.momentum:
+            velocity = self.momentum * velocity + grad
+            return data - self.lr * velocity, velocity
+        return data - self.lr * grad, velocity
+
     def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
-        # The loop of step() as array operations: the same float operations per parameter.
         # Python's floats turn inf - inf into nan without a word; so does numpy, told to.
         import numpy as np
 
-        lr, mu = self.lr, self.momentum
         with np.errstate(all="ignore"):
-            if mu:
-                velocity = mu * _array(self.velocity) + grads
-                self.velocity = velocity.tolist()
-                new = data - lr * velocity
-            else:
-                new = data - lr * grads
+            new, velocity = self._rule(data, grads, _array(self.velocity))
+        if self.momentum:
+            self.velocity = velocity.tolist()
         self.steps += 1
         return new
 
@@ -230,35 +236,54 @@ class Adam(Optimizer):
 
     def step(self) -> None:
         """Update every parameter once by the bias-corrected Adam rule, all or nothing."""
-        beta1, beta2 = self.betas
         t = self.steps + 1
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
-        lr, eps, params = self.lr, self.eps, self.params
-        grads = [p.grad for p in params]
-        m = [beta1 * mi + (1.0 - beta1) * g for mi, g in zip(self.m, grads, strict=True)]
-        v = [beta2 * vi + (1.0 - beta2) * g * g for vi, g in zip(self.v, grads, strict=True)]
-        data = [
-            p.data - lr * (mi / correction1) / (math.sqrt(vi / correction2) + eps)
-            for p, mi, vi in zip(params, m, v, strict=True)
+        rule = functools.partial(self._rule, corrections=self._corrections(t), sqrt=math.sqrt)
+        triples = [
+            rule(p.data, p.grad, m, v) for p, m, v in zip(self.params, self.m, self.v, strict=True)
         ]
+        data, m, v = ([row[k] for row in triples] for k in range(3))
         # Written in one step with the running means and the step count (see SGD.step).
         _commit(self, data, {"m": m, "v": v, "steps": t})
 
+    def _corrections(self, t: int) -> tuple[float, float]:
+        """Step ``t``'s bias corrections: 1 - beta1**t and 1 - beta2**t."""
+        beta1, beta2 = self.betas
+        return 1.0 - beta1**t, 1.0 - beta2**t
+
+    def _rule(
+        self,
+        data: _F,
+        grad: _F,
+        m: _F,
+        v: _F,
+        *,
+        corrections: tuple[float, float],
+        sqrt: Callable[[_F], _F],
+    ) -> tuple[_F, _F, _F]:
+        """One parameter's step (floats, ``math.sqrt``) or all of them (arrays, ``np.sqrt``).
+
+        Returns the new data and running means. numpy's sqrt is correctly rounded, as
+        math.sqrt is, so both give the same numbers bit for bit.
+        """
+        beta1, beta2 = self.betas
+        correction1, correction2 = corrections
+        m = beta1 * m + (1.0 - beta1) * grad
+        v = beta2 * v + (1.0 - beta2) * grad * grad
+        return data - self.lr * (m / correction1) / (sqrt(v / correction2) + self.eps), m, v
+
     def step_arrays(self, data: Any, grads: Any) -> Any:  # noqa: D102 (see Optimizer's)
-        # The loop of step() as array operations: the same float operations per parameter
-        # (numpy's sqrt is correctly rounded, as math.sqrt is).
         import numpy as np
 
-        beta1, beta2 = self.betas
         t = self.steps + 1
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
-        lr, eps = self.lr, self.eps
         with np.errstate(all="ignore"):  # silent, as Python's float arithmetic is
-            m = beta1 * _array(self.m) + (1.0 - beta1) * grads
-            v = beta2 * _array(self.v) + (1.0 - beta2) * grads * grads
-            new = data - lr * (m / correction1) / (np.sqrt(v / correction2) + eps)
+            new, m, v = self._rule(
+                data,
+                grads,
+                _array(self.m),
+                _array(self.v),
+                corrections=self._corrections(t),
+                sqrt=np.sqrt,
+            )
         self.m, self.v = m.tolist(), v.tolist()
         self.steps = t
         return new
