@@ -18,12 +18,14 @@ help:
 # The dev install stamps both, so `make demo` after `make test` installs nothing; `make test`
 # after `make demo` adds the dev tools. The demo's install skips byte-compiling every module of
 # every package (half its time); Python compiles the few the demo imports when it first runs.
+# The dev install takes the `torch` extra too (the CPU build, torch==2.13.0, for the tests that
+# compare with PyTorch): installed here once, so that no test spends minutes in pip.
 DEMO_STAMP := $(VENV)/.installed-all
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,torch]'
 	touch $@ $(DEMO_STAMP)
 
 $(DEMO_STAMP): pyproject.toml

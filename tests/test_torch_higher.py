@@ -1,7 +1,7 @@
 """Derivatives of every order against PyTorch's torch.autograd.grad(create_graph=True).
 
-PyTorch is installed as the benchmarks install it (``pip install torch==2.13.0``, the CPU wheel);
-the test is skipped, saying why, only when that cannot be done.
+PyTorch (``torch==2.13.0``, the CPU wheel) is installed by the Makefile with the dev tools; see
+tests/torchtools.py for what happens without it.
 """
 
 from types import ModuleType
