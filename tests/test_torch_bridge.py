@@ -139,6 +139,63 @@ def test_from_torch_refuses_what_an_mlp_cannot_compute(torch: Any) -> None:
         MLP.from_torch(tanh_net)
 
 
+def test_from_torch_refuses_weights_an_mlp_cannot_hold(torch: Any) -> None:
+    """Complex numbers, and weight or bias tensors replaced by ones of other shapes."""
+    nn_ = torch.nn
+
+    def net(**replace: Any) -> Any:
+        model = nn_.Sequential(nn_.Linear(2, 3), nn_.Tanh(), nn_.Linear(3, 1))
+        for name, tensor in replace.items():
+            setattr(model[2], name, nn_.Parameter(tensor))
+        return model
+
+    cases = [
+        (
+            net(weight=torch.ones(1, 3, dtype=torch.complex128)),
+            TypeError,
+            "layer 2 has a weight of torch.complex128; an MLP holds real numbers",
+        ),
+        (
+            net(bias=torch.ones(1, dtype=torch.complex64)),
+            TypeError,
+            "layer 2 has a bias of torch.complex64",
+        ),
+        (
+            net(bias=torch.ones(2, dtype=torch.float64)),
+            ValueError,
+            "layer 2's bias has shape (2,), but the layer has 1 outputs: expected (1,)",
+        ),
+        (
+            net(weight=torch.ones(1, 4, dtype=torch.float64)),
+            ValueError,
+            "layer 2's weight has shape (1, 4), but it is Linear(3, 1): expected (1, 3)",
+        ),
+        (
+            net(weight=torch.ones(2, 3, dtype=torch.float64)),
+            ValueError,
+            "layer 2's weight has shape (2, 3)",
+        ),
+    ]
+    for model, kind, message in cases:
+        with pytest.raises(kind, match=re.escape(message)):
+            MLP.from_torch(model)
+
+
+def test_from_torch_reads_the_activations_class_not_its_name(torch: Any) -> None:
+    class Tanh(torch.nn.Module):  # type: ignore[misc]
+        def forward(self, x: Any) -> Any:
+            return x * 2.0
+
+    class Sigmoid(torch.nn.Sigmoid):  # type: ignore[misc]
+        def forward(self, x: Any) -> Any:
+            return x
+
+    for fake in (Tanh(), Sigmoid()):
+        model = torch.nn.Sequential(torch.nn.Linear(2, 3), fake, torch.nn.Linear(3, 1))
+        with pytest.raises(TypeError, match=r"layer 1 must be one of .*\(class .*test_torch"):
+            MLP.from_torch(model)
+
+
 def test_docs_torch_page_runs(torch: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/torch.md's examples, in the page's order, in one session (test_docs leaves them)."""
     blocks = re.findall(r"<!-- no-run -->\n```python\n(.*?)```", DOCS_PAGE.read_text(), re.S)

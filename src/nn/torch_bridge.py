@@ -62,9 +62,11 @@ def read_sequential(
     """The sizes, activation and weights of a ``Sequential`` that :func:`sequential` could make.
 
     The model must alternate ``torch.nn.Linear`` layers (with a bias) and one kind of
-    activation (``ReLU``, ``Tanh`` or ``Sigmoid``), starting and ending with a ``Linear``, each
-    layer's inputs the previous one's outputs. Weights of any float dtype are read as Python
-    floats (float32 ones exactly).
+    activation (``ReLU``, ``Tanh`` or ``Sigmoid``: those classes themselves, not subclasses or
+    classes of the same name), starting and ending with a ``Linear``, each layer's inputs the
+    previous one's outputs. Weights of any float dtype are read as Python floats (float32 ones
+    exactly); complex ones are refused, and so are a weight or bias whose shape is not the
+    layer's ``(out_features, in_features)`` and ``(out_features,)``.
 
     Args:
         model: The ``torch.nn.Sequential``.
@@ -72,9 +74,10 @@ def read_sequential(
             none to read); by default "relu". For a deeper model it must match the model's.
 
     Raises:
-        TypeError: ``model`` is not a Sequential of that form; the error names the layer.
-        ValueError: Sizes do not chain, a weight is not finite, or ``activation`` disagrees
-            with the model's.
+        TypeError: ``model`` is not a Sequential of that form, or a weight is not of a float
+            dtype; the error names the layer.
+        ValueError: Sizes do not chain, a weight or bias has the wrong shape, a weight is not
+            finite, or ``activation`` disagrees with the model's.
     """
     torch = _torch()
     if not isinstance(model, torch.nn.Sequential):
@@ -82,25 +85,29 @@ def read_sequential(
             f"MLP.from_torch: expected a torch.nn.Sequential, got {type(model).__name__}"
         )
     parts = list(model)
-    names = {name: key for key, name in _MODULES.items()}
-    found = {type(part).__name__ for part in parts[1::2]}
+    # The real classes, not their names: a module of its own merely called Tanh computes
+    # whatever its forward says.
+    kinds = {getattr(torch.nn, name): key for key, name in _MODULES.items()}
     for i, part in enumerate(parts):
         if i % 2 == 0 and not (isinstance(part, torch.nn.Linear) and part.bias is not None):
             raise TypeError(
                 f"MLP.from_torch: layer {i} must be a torch.nn.Linear with a bias, got {part!r}"
             )
-        if i % 2 == 1 and type(part).__name__ not in names:
+        if i % 2 == 1 and type(part) not in kinds:
             raise TypeError(
                 f"MLP.from_torch: layer {i} must be one of "
-                f"{', '.join(f'torch.nn.{n}()' for n in names)}, got {part!r}"
+                f"{', '.join(f'torch.nn.{n}()' for n in _MODULES.values())}, "
+                f"got {part!r} (class {type(part).__module__}.{type(part).__qualname__})"
             )
     if not parts or len(parts) % 2 == 0:
         raise TypeError("MLP.from_torch: the Sequential must start and end with a Linear layer")
+    found = {kinds[type(part)] for part in parts[1::2]}
     if len(found) > 1:
         raise TypeError(
-            f"MLP.from_torch: the hidden layers must share one activation, got {sorted(found)}"
+            "MLP.from_torch: the hidden layers must share one activation, got "
+            f"{sorted(_MODULES[key] for key in found)}"
         )
-    read = names[found.pop()] if found else None
+    read = found.pop() if found else None
     if read is not None and activation is not None and activation != read:
         raise ValueError(f"MLP.from_torch: activation={activation!r}, but the model's is {read!r}")
     linears = parts[0::2]
@@ -114,11 +121,39 @@ def read_sequential(
                 f"MLP.from_torch: layer {2 * i} takes {linear.in_features} inputs, but the "
                 f"layer before gives {expected}"
             )
-        rows = linear.weight.detach().to(torch.float64).tolist()
-        biases = linear.bias.detach().to(torch.float64).tolist()
-        for row, b in zip(rows, biases):
+        rows, biases = _numbers(torch, linear, 2 * i)
+        for row, b in zip(rows, biases, strict=True):
             if not all(math.isfinite(x) for x in [*row, b]):
                 raise ValueError(f"MLP.from_torch: layer {2 * i} has a weight that is not finite")
         nouts.append(int(linear.out_features))
-        weights.append([(row, b) for row, b in zip(rows, biases)])
+        weights.append([(row, b) for row, b in zip(rows, biases, strict=True)])
     return nin, nouts, read or activation or "relu", weights
+
+
+def _numbers(torch: Any, linear: Any, index: int) -> tuple[list[list[float]], list[float]]:
+    """A Linear's weight rows and biases as floats, once their dtype and shapes are checked.
+
+    Its ``weight`` and ``bias`` are attributes anyone may replace, so their shapes are checked
+    against ``in_features`` and ``out_features`` rather than trusted.
+    """
+    weight, bias = linear.weight, linear.bias
+    for what, tensor in (("weight", weight), ("bias", bias)):
+        if not tensor.dtype.is_floating_point:
+            raise TypeError(
+                f"MLP.from_torch: layer {index} has a {what} of {tensor.dtype}; "
+                "an MLP holds real numbers (a float dtype)"
+            )
+    shape = (int(linear.out_features), int(linear.in_features))
+    if tuple(weight.shape) != shape:
+        raise ValueError(
+            f"MLP.from_torch: layer {index}'s weight has shape {tuple(weight.shape)}, but it is "
+            f"Linear({shape[1]}, {shape[0]}): expected {shape}"
+        )
+    if tuple(bias.shape) != shape[:1]:
+        raise ValueError(
+            f"MLP.from_torch: layer {index}'s bias has shape {tuple(bias.shape)}, but the layer "
+            f"has {shape[0]} outputs: expected ({shape[0]},)"
+        )
+    rows = weight.detach().to(torch.float64).tolist()
+    biases = bias.detach().to(torch.float64).tolist()
+    return rows, biases
