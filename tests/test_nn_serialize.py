@@ -158,6 +158,13 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "layer size": (_set("nouts", [4, 1]), r"layer L0 has 3 neurons, expected 4 \(nouts\[0\]\)"),
     "nin mismatch": (_set("nin", 3), "neuron L0.N0 has 2 weights, expected 3"),
     "weight count": (_neuron(1, 0, "w", [0.5, 0.5]), "neuron L1.N0 has 2 weights, expected 3"),
+    # More weights than the fan-in, in the first layer and in a later one (a validator that
+    # checked only for too few would take the extra weights and drop them).
+    "nin below the weights": (_set("nin", 1), "neuron L0.N0 has 2 weights, expected 1"),
+    "weights beyond fan-in": (
+        _neuron(1, 0, "w", [0.5, 0.5, 0.5, 0.5]),
+        "neuron L1.N0 has 4 weights, expected 3",
+    ),
     "weight string": (_neuron(0, 1, "w", [0.5, "0.5"]), "L0.N1.w1: '0.5' is not a number"),
     "weight null": (_neuron(0, 2, "w", [None, 0.5]), "L0.N2.w0: None is not a number"),
     "weight bool": (_neuron(0, 0, "w", [True, 0.5]), "L0.N0.w0: True is not a number"),

@@ -133,3 +133,27 @@ def test_summary_ignores_look_alike_labels_outside_neuron_sums() -> None:
     y = w0 * w0 + b  # parameters' labels, but no b + w0 * x sum
     with pytest.raises(ValueError, match="no such neuron"):
         to_dot(y, view="summary")
+
+
+def test_summary_orders_neurons_by_number_not_as_text() -> None:
+    layer = Layer(1, 12, seed=0, name="L0")
+    total = sum(layer.outputs([0.5]), Value(0.0))
+    titles = [
+        label.split(r"\l")[0].split(":")[0]
+        for _, label in BOX.findall(to_dot(total, view="summary"))
+    ]
+    assert titles[:12] == [f"L0.N{j}" for j in range(12)]  # L0.N2 before L0.N10
+
+
+def test_summary_gives_a_neuron_only_the_sum_it_starts() -> None:
+    """A sum of one neuron plus another's product is neither's: it is drawn with the rest."""
+    a = Neuron(1, nonlin=False, seed=0, name="A")
+    b = Neuron(1, nonlin=False, seed=1, name="B")
+    x = Value(2.0, label="x0")
+    mixed = a([x]) + b.w[0] * x  # A's sum, then B's product: not B's sum (it has no B bias)
+    mixed.backward()
+    boxes = _boxes(to_dot(mixed, view="summary"))
+    assert not [lines for lines in boxes.values() if lines[-1].startswith("out ")]
+    assert boxes["output"][0] == f"output {_format_number(mixed.data)}   grad 1"
+    assert boxes["B"][0] == "B: linear"
+    assert boxes["A"][0] == "A: linear"
