@@ -19,6 +19,7 @@ import numpy.typing as npt
 from autograd.operation import _is_number
 from autograd.ops import Sigmoid, _pow_slope
 from autograd.passes import _not_tuple
+from autograd.replay.kinds import BrokenContractError
 
 __all__ = ["ELEMENTWISE", "Floats", "Group", "Ints", "Route"]
 
@@ -32,8 +33,6 @@ ELEMENTWISE: dict[str, Callable[[float], float]] = {
     "log": math.log,
     "sigmoid": Sigmoid().forward,
 }
-
-# What the listing writes for each vectorised kind: forward, then each input's edge slot.
 
 
 class Route:
@@ -176,7 +175,7 @@ def _call_forward(d: Floats, calls: tuple[list[Any], Ints, list[int]]) -> list[f
         start += size
         if type(out) is not float:
             if not _is_number(out):
-                raise TypeError("forward broke its contract")  # eager reports it in full
+                raise BrokenContractError
             out = float(out)
         found.append(out)
     return found
@@ -194,10 +193,10 @@ def _call_backward(
         locals_ = op.local_grads(*values[start : start + size], output=out)
         start += size
         if (type(locals_) is not tuple and _not_tuple(locals_)) or len(locals_) != size:
-            raise TypeError("local_grads broke its contract")
+            raise BrokenContractError
         for local in locals_:
             contribution = local * g
             if type(contribution) is not float:  # numpy would take a Value, through __float__
-                raise TypeError("local_grads broke its contract")  # eager reports it in full
+                raise BrokenContractError
             found.append(contribution)
     return np.array(found, dtype=np.float64)

@@ -14,32 +14,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh
+from autograd.ops import Pow
 from autograd.replay.groups import Group, Ints, Route
-from autograd.replay.plan import _whole_exponent
+from autograd.replay.kinds import KINDS, whole_exponent
 from autograd.value import Value
 
-__all__ = ["KINDS", "Final", "Shape", "finals", "make_group", "schedule"]
+__all__ = ["Final", "Shape", "finals", "make_group", "schedule"]
 
 Final = tuple[Ints, Ints, int, int]
 """What a level's backward sums: its nodes used more than once, each of the level's slots'
 node among them, and where its slots start and stop."""
-
-KINDS: dict[type, str] = {
-    Mul: "mul",
-    Add: "add",
-    Sub: "sub",
-    Neg: "neg",
-    Div: "div",
-    Tanh: "tanh",
-    ReLU: "relu",
-    Exp: "exp",
-    Log: "log",
-    Sigmoid: "sigmoid",
-}
-
-# Transcendentals go through the same libm functions as eager execution, element by element:
-# numpy's own tanh (and, on some machines, its SIMD exp and log) differ in the last bits.
 
 
 class Shape:
@@ -78,8 +62,9 @@ class Shape:
                 continue
             ins = inputs[i]
             count += len(ins)
-            kind = KINDS.get(type(op), "call")
-            if kind == "call" and type(op) is Pow and _whole_exponent(op):
+            row = KINDS.get(type(op))
+            kind = "call" if row is None else row.name
+            if kind == "call" and type(op) is Pow and whole_exponent(op):
                 kind = "pow"
             kinds[i] = kind
             a = ins[0]

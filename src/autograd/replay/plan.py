@@ -8,13 +8,36 @@ kinds and their inlined arithmetic), which is easiest to check against itself in
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from autograd.markdown import Markdown
 from autograd.operation import _is_number
-from autograd.ops import Add, Div, Exp, Log, Mul, Neg, Pow, ReLU, Sigmoid, Sub, Tanh, _pow_slope
+from autograd.ops import Pow, _pow_slope
 from autograd.passes import _add_grads, _check_leaf, _not_tuple, _set
+from autograd.replay.common import ReplayPlan, root_name
+from autograd.replay.kinds import (
+    ADD,
+    ADD1,
+    BINARY,
+    CALL1,
+    CALL2,
+    CALLN,
+    DIV,
+    EXP,
+    KINDS,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SUB,
+    TANH,
+    BrokenContractError,
+    pow_forms,
+    whole_exponent,
+)
 from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:
@@ -23,43 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan"]
 
-# What a step does. The built-in operations are carried out by the replay loops themselves;
-# the others (a user's Operation, Power, LogSumExp, Pow by a fractional exponent) are called.
-_MUL, _ADD, _SUB, _NEG, _DIV, _TANH, _RELU, _EXP, _LOG, _SIGMOID, _POW = range(11)
-_CALL1, _CALL2, _CALLN = 11, 12, 13
-_ADD1 = 14  # backward only: an Add one of whose inputs reads its gradient in place (see below)
-_BINARY = frozenset({_MUL, _ADD, _SUB, _DIV, _CALL2})
-
-_KINDS: dict[type[Operation], int] = {
-    Mul: _MUL,
-    Add: _ADD,
-    Sub: _SUB,
-    Neg: _NEG,
-    Div: _DIV,
-    Tanh: _TANH,
-    ReLU: _RELU,
-    Exp: _EXP,
-    Log: _LOG,
-    Sigmoid: _SIGMOID,
-}
-
-# How the listing writes each built-in step, as Python: {a} and {b} are the inputs' data, {o}
-# the node's data, {g} its gradient. These are the expressions the replay loops evaluate.
-_FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
-    _MUL: ("{a} * {b}", ("{b} * {g}", "{a} * {g}")),
-    _ADD: ("{a} + {b}", ("{g}", "{g}")),
-    _SUB: ("{a} - {b}", ("{g}", "-1.0 * {g}")),
-    _NEG: ("-{a}", ("-1.0 * {g}",)),
-    _DIV: ("{a} / {b}", ("1.0 / {b} * {g}", "-{o} / {b} * {g}")),
-    _TANH: ("tanh({a})", ("(1.0 - {o} * {o}) * {g}",)),
-    _RELU: ("{a} if not {a} <= 0.0 else 0.0", ("{g} if {a} > 0.0 else 0.0 * {g}",)),
-    _EXP: ("exp({a})", ("{o} * {g}",)),
-    _LOG: ("log({a})", ("1.0 / {a} * {g}",)),
-    _SIGMOID: (
-        "1.0 / (1.0 + exp(-{a})) if {a} >= 0.0 else (z := exp({a})) / (1.0 + z)",
-        ("{o} * (1.0 - {o}) * {g}",),
-    ),
-}
+# What a step does: a kind of autograd.replay.kinds, whose table the loops below spell out (each
+# branch computes its row's forms), or one of the steps that call their operation.
+_CODES: dict[type[Operation], int] = {op: row.code for op, row in KINDS.items()}
 
 # A step: (node index, kind, first input's index, last input's index, where backward reads the
 # node's gradient). The forward pass ignores the last field; a backward step that differs from
@@ -67,18 +56,7 @@ _FORMS: dict[int, tuple[str, tuple[str, ...]]] = {
 _Step = tuple[int, int, int, int, int]
 
 
-def _whole_exponent(op: Operation) -> bool:
-    """Whether a Pow's exponent is a whole number given as int or float.
-
-    For those Python's ``x ** k`` raises exactly where Pow.forward does (0 to a negative power)
-    and is real for a negative x, so the replay loop can compute it; a fractional exponent needs
-    Pow's own domain check, so such a step calls the op.
-    """
-    k = op.exponent  # type: ignore[attr-defined]
-    return type(k) in (int, float) and float(k).is_integer()
-
-
-class Plan:
+class Plan(ReplayPlan):
     """A graph compiled for replay: its nodes numbered once, its passes run from a flat table.
 
     Made by :meth:`GraphExecutor.compile <autograd.GraphExecutor.compile>`. Compiling sorts the
@@ -130,19 +108,7 @@ class Plan:
             g[1] += d[0] * g[2]  # x
     """
 
-    __slots__ = (
-        "_backward",
-        "_calls",
-        "_data",
-        "_executor",
-        "_index",
-        "_leaf_nodes",
-        "_leaf_sources",
-        "_leaves",
-        "_order",
-        "_sources",
-        "_steps",
-    )
+    __slots__ = ("_backward", "_calls", "_data", "_leaf_sources", "_leaves", "_sources", "_steps")
 
     def __init__(self, root: Value, executor: GraphExecutor) -> None:
         """Compile the graph that ends at ``root`` for ``executor`` (see the class docstring)."""
@@ -159,20 +125,20 @@ class Plan:
                 continue
             first = node._p0
             second = node._p1
-            kind = _KINDS.get(type(op), -1)
+            kind = _CODES.get(type(op), -1)
             if type(first) is tuple:
-                kind = _CALLN
+                kind = CALLN
                 calls[i] = (op.forward, op.local_grads, tuple(index[p] for p in first))
                 steps.append((i, kind, -1, -1, i))
                 continue
             a = index[first]  # type: ignore[index]
             b = a if second is None else index[second]
             if kind < 0:
-                if type(op) is Pow and _whole_exponent(op):
-                    kind = _POW
+                if type(op) is Pow and whole_exponent(op):
+                    kind = POW
                     calls[i] = op.exponent
                 else:
-                    kind = _CALL1 if second is None else _CALL2
+                    kind = CALL1 if second is None else CALL2
                     calls[i] = (op.forward, op.local_grads)
             steps.append((i, kind, a, b, i))
         self._executor = executor
@@ -184,30 +150,10 @@ class Plan:
         self._backward, self._sources = _backward_table(steps, leaves, len(order), calls)
         self._leaf_sources = [self._sources[i] for i, _ in leaves]
         self._leaf_nodes = [leaf for _, leaf in leaves]
-        self._index: dict[Value, int] | None = None  # made by the first read()
-
-    @property
-    def root(self) -> Value:
-        """The node the plan computes: the last of :attr:`nodes`."""
-        return self._order[-1]
-
-    @property
-    def nodes(self) -> tuple[Value, ...]:
-        """Every node of the graph in topological order; node i is d[i] in the listing."""
-        return tuple(self._order)
-
-    @property
-    def leaves(self) -> tuple[Value, ...]:
-        """The leaves, whose ``data`` a forward pass reads and whose ``grad`` backward adds to."""
-        return tuple(leaf for _, leaf in self._leaves)
-
-    def __len__(self) -> int:
-        return len(self._order)
+        self._index = None  # made by the first read()
 
     def __repr__(self) -> str:
-        return (
-            f"Plan({len(self._order)} nodes, {len(self._leaves)} leaves, {_root_name(self.root)})"
-        )
+        return f"Plan({len(self._order)} nodes, {len(self._leaves)} leaves, {root_name(self.root)})"
 
     def forward(self, *, all_nodes: bool = False) -> float:
         """Recompute every node from the leaves' current ``data``; return the root's data.
@@ -240,35 +186,6 @@ class Plan:
         else:
             order[-1].data = data[-1]
         return data[-1]
-
-    def read(self, nodes: Iterable[Value]) -> list[float]:
-        """The data the last :meth:`forward` computed for ``nodes``, without writing it.
-
-        Where only a few inner nodes are wanted (a model's outputs, to count the samples it
-        gets right), this is much cheaper than ``forward(all_nodes=True)``, which writes every
-        node: the first call indexes the plan's nodes, about as long as one forward pass, and
-        each later call costs a dict lookup per node read.
-
-        Args:
-            nodes: Nodes of the plan's graph.
-
-        Returns:
-            Their data, in the order given.
-
-        Raises:
-            ValueError: A node is not in the plan's graph.
-        """
-        index = self._index
-        if index is None:
-            index = self._index = {node: i for i, node in enumerate(self._order)}
-        data = self._data
-        found = []
-        for node in nodes:
-            i = index.get(node)
-            if i is None:
-                raise ValueError(f"Plan.read: {node!r} is not a node of this plan's graph")
-            found.append(data[i])
-        return found
 
     def backward(self, seed: float = 1.0, *, all_nodes: bool = False) -> None:
         """Add d(root)/d(leaf), times ``seed``, into ``grad`` of every leaf.
@@ -333,10 +250,10 @@ class Plan:
         names: dict[int, str] = {}  # id(op) -> name, for the operations steps call
         size = f"{len(order)} nodes ({len(self._leaves)} leaves)"
         legend = "d[i]: node i's data, g[i]: its gradient"
-        yield f"# Plan of {size} for {_root_name(self.root)}. {legend}."
+        yield f"# Plan of {size} for {root_name(self.root)}. {legend}."
         for i, kind, _, _, _ in self._steps:
             op = order[i].op
-            if kind >= _CALL1 and id(op) not in names:
+            if kind >= CALL1 and id(op) not in names:
                 names[id(op)] = f"op{len(names)}"
                 yield f"# {names[id(op)]} = {op!r}"
 
@@ -346,7 +263,7 @@ class Plan:
 
         def inputs(i: int) -> tuple[int, ...]:
             _, kind, a, b, _ = steps[i]
-            if kind == _CALLN:
+            if kind == CALLN:
                 found: tuple[int, ...] = self._calls[i][2]
                 return found
             return (a,) if order[i]._p1 is None else (a, b)
@@ -386,41 +303,16 @@ class Plan:
     def _form(self, i: int) -> tuple[str, tuple[str, ...]] | None:
         """How the listing writes node i's step; None for a step that calls its op."""
         op = self._order[i].op
-        kind = _KINDS.get(type(op), -1)  # type: ignore[arg-type]
-        if kind >= 0:
-            return _FORMS[kind]
-        if type(op) is Pow and _whole_exponent(op):
-            k = op.exponent
-            slope = f"{k!r} * {{a}} ** {k - 1!r}"
-            if k < 1:  # Pow.local_grads special-cases x == 0.0 for these exponents
-                slope = f"({slope} if {{a}} != 0.0 else {'0.0' if k == 0 else 'inf'})"
-            return f"{{a}} ** {k!r}", (f"{slope} * {{g}}",)
+        row = KINDS.get(type(op))  # type: ignore[arg-type]
+        if row is not None:
+            return row.forward, row.backward
+        if type(op) is Pow and whole_exponent(op):
+            return pow_forms(op.exponent)
         return None
 
-    def _careful(self) -> bool:
-        executor = self._executor
-        return executor.check_finite or executor.observer is not None
-
-    def _eager_gradients(self, seed: float) -> list[float]:
-        """The executor's backward pass, on nodes given the numbers of the last forward.
-
-        The leaves may have changed since (an optimiser step between forward and backward);
-        they are given the values the forward read for the pass, as the replay loop uses them,
-        and then their own back.
-        """
-        order = self._order
-        leaves = self._leaf_nodes
-        current = [leaf.data for leaf in leaves]
-        try:
-            _set(order, "data", self._data)
-            found = self._executor.gradients(order[-1], seed)
-        finally:
-            _set(leaves, "data", current)
-        return [found[node] for node in order]
-
-
-def _root_name(root: Value) -> str:
-    return f"root {root.label!r}" if root.label else "an unlabelled root"
+    def _numbers(self) -> list[float]:
+        """Every node's number of the last forward (the plan's own list, not a copy)."""
+        return self._data
 
 
 def _forward(
@@ -440,45 +332,45 @@ def _forward(
             x = float(x)
         data[i] = x
     for i, kind, a, b, _ in steps:
-        if kind == _MUL:
+        if kind == MUL:
             data[i] = data[a] * data[b]
-        elif kind == _ADD:
+        elif kind == ADD:
             data[i] = data[a] + data[b]
-        elif kind == _RELU:
+        elif kind == RELU:
             x = data[a]
             data[i] = x if not x <= 0.0 else 0.0
-        elif kind == _TANH:
+        elif kind == TANH:
             data[i] = tanh(data[a])
-        elif kind == _SUB:
+        elif kind == SUB:
             data[i] = data[a] - data[b]
-        elif kind == _POW:
+        elif kind == POW:
             data[i] = data[a] ** calls[i]
-        elif kind == _SIGMOID:
+        elif kind == SIGMOID:
             x = data[a]
             if x >= 0.0:
                 data[i] = 1.0 / (1.0 + exp(-x))
             else:
                 z = exp(x)
                 data[i] = z / (1.0 + z)
-        elif kind == _EXP:
+        elif kind == EXP:
             data[i] = exp(data[a])
-        elif kind == _LOG:
+        elif kind == LOG:
             data[i] = log(data[a])
-        elif kind == _DIV:
+        elif kind == DIV:
             data[i] = data[a] / data[b]
-        elif kind == _NEG:
+        elif kind == NEG:
             data[i] = -data[a]
         else:
-            if kind == _CALL1:
+            if kind == CALL1:
                 out = calls[i][0](data[a])
-            elif kind == _CALL2:
+            elif kind == CALL2:
                 out = calls[i][0](data[a], data[b])
             else:
                 function, _, inputs = calls[i]
                 out = function(*[data[p] for p in inputs])
             if type(out) is not float:
                 if not _is_number(out):
-                    raise TypeError("forward broke its contract")  # eager reports it in full
+                    raise BrokenContractError
                 out = float(out)
             data[i] = out
 
@@ -497,12 +389,12 @@ def _backward_table(
     """
     uses = [0] * size
     for i, kind, a, b, _ in steps:
-        if kind == _CALLN:
+        if kind == CALLN:
             for p in calls[i][2]:
                 uses[p] += 1
         else:
             uses[a] += 1
-            if kind in _BINARY:
+            if kind in BINARY:
                 uses[b] += 1
     root = size - 1
     sources = [0] * size  # filled with the steps' own int objects, not a million new ones
@@ -514,18 +406,18 @@ def _backward_table(
     for step in reversed(steps):
         i, kind, a, b, _ = step
         source = sources[i]
-        if kind == _ADD and i != root:
+        if kind == ADD and i != root:
             for p in (a, b):
                 if uses[p] == 1:
                     sources[p] = source
             kept = [p for p in (a, b) if uses[p] != 1]
             if len(kept) == 2:
-                table.append((i, _ADD, a, b, source))
+                table.append((i, ADD, a, b, source))
             elif kept:
-                table.append((i, _ADD1, kept[0], kept[0], source))
-        elif kind == _SUB and i != root and uses[a] == 1:
+                table.append((i, ADD1, kept[0], kept[0], source))
+        elif kind == SUB and i != root and uses[a] == 1:
             sources[a] = source
-            table.append((i, _NEG, b, b, source))  # b receives -1.0 * g, as from a Neg
+            table.append((i, NEG, b, b, source))  # b receives -1.0 * g, as from a Neg
         else:
             table.append(step if source == i else (i, kind, a, b, source))
     return table, sources
@@ -537,64 +429,64 @@ def _backward(
     """One backward pass over the backward table, adding into ``grads``."""
     for i, kind, a, b, source in steps:
         g = grads[source]
-        if kind == _MUL:
+        if kind == MUL:
             grads[a] += data[b] * g
             grads[b] += data[a] * g
-        elif kind == _ADD1:
+        elif kind == ADD1:
             grads[a] += g
-        elif kind == _RELU:
+        elif kind == RELU:
             grads[a] += g if data[a] > 0.0 else 0.0 * g
-        elif kind == _ADD:
+        elif kind == ADD:
             grads[a] += g
             grads[b] += g
-        elif kind == _TANH:
+        elif kind == TANH:
             out = data[i]
             grads[a] += (1.0 - out * out) * g
-        elif kind == _SUB:
+        elif kind == SUB:
             grads[a] += g
             grads[b] += -1.0 * g
-        elif kind == _POW:
+        elif kind == POW:
             grads[a] += _pow_slope(data[a], calls[i]) * g
-        elif kind == _SIGMOID:
+        elif kind == SIGMOID:
             out = data[i]
             grads[a] += out * (1.0 - out) * g
-        elif kind == _EXP:
+        elif kind == EXP:
             grads[a] += data[i] * g
-        elif kind == _LOG:
+        elif kind == LOG:
             grads[a] += 1.0 / data[a] * g
-        elif kind == _DIV:
+        elif kind == DIV:
             y = data[b]
             grads[a] += 1.0 / y * g
             grads[b] += -data[i] / y * g
-        elif kind == _NEG:
+        elif kind == NEG:
             grads[a] += -1.0 * g
-        elif kind == _CALL1:
+        elif kind == CALL1:
             locals_ = calls[i][1](data[a], output=data[i])
             if type(locals_) is not tuple and _not_tuple(locals_):
-                raise TypeError("local_grads broke its contract")  # eager reports it in full
+                raise BrokenContractError
             (da,) = locals_
             da *= g
             if type(da) is not float:
-                raise TypeError("local_grads broke its contract")  # eager reports it in full
+                raise BrokenContractError
             grads[a] += da
-        elif kind == _CALL2:
+        elif kind == CALL2:
             locals_ = calls[i][1](data[a], data[b], output=data[i])
             if type(locals_) is not tuple and _not_tuple(locals_):
-                raise TypeError("local_grads broke its contract")
+                raise BrokenContractError
             da, db = locals_
             da *= g
             db *= g
             if type(da) is not float or type(db) is not float:
-                raise TypeError("local_grads broke its contract")
+                raise BrokenContractError
             grads[a] += da
             grads[b] += db
         else:
             _, local_grads, inputs = calls[i]
             locals_ = local_grads(*[data[p] for p in inputs], output=data[i])
             if (type(locals_) is not tuple and _not_tuple(locals_)) or len(locals_) != len(inputs):
-                raise TypeError("local_grads broke its contract")
+                raise BrokenContractError
             for p, d in zip(inputs, locals_):
                 d *= g
                 if type(d) is not float:
-                    raise TypeError("local_grads broke its contract")
+                    raise BrokenContractError
                 grads[p] += d

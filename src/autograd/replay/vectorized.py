@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from autograd.markdown import Markdown
-from autograd.passes import _add_grads, _check_leaf, _set
+from autograd.passes import _add_grads, _set
+from autograd.replay.common import ReplayPlan, check_leaves, root_name
 from autograd.replay.groups import Floats, Group, Ints, Route
+from autograd.replay.kinds import NUMPY_CALL, NUMPY_POW, ROWS
 from autograd.replay.levels import Shape, schedule
-from autograd.replay.plan import Plan, _root_name
+from autograd.replay.plan import Plan
 from autograd.value import Value, _check_number
 
 if TYPE_CHECKING:
@@ -24,22 +26,15 @@ __all__ = ["VectorPlan", "compile_fastest"]
 # and their sum): 32 wide, the numpy plan took 1.2 times the python Plan's time; 64 wide, 0.84.
 _NARROWEST = 48
 
+# How the listing writes each group's kind: the table's numpy forms, and those of Pow and calls.
 _FORMS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "mul": ("{a} * {b}", ("{b} * {g}", "{a} * {g}")),
-    "sub": ("{a} - {b}", ("{g}", "-1.0 * {g}")),
-    "div": ("{a} / {b}", ("(1.0 / {b}) * {g}", "(-{o} / {b}) * {g}")),
-    "neg": ("-{a}", ("-1.0 * {g}",)),
-    "relu": ("where({a} <= 0.0, 0.0, {a})", ("where({a} > 0.0, 1.0, 0.0) * {g}",)),
-    "tanh": ("tanh({a})", ("(1.0 - {o} * {o}) * {g}",)),
-    "exp": ("exp({a})", ("{o} * {g}",)),
-    "log": ("log({a})", ("(1.0 / {a}) * {g}",)),
-    "sigmoid": ("sigmoid({a})", ("({o} * (1.0 - {o})) * {g}",)),
-    "pow": ("{a} ** {k}", ("pow_slope({a}, {k}) * {g}",)),
-    "call": ("{op}.forward({args})", ("{op}.local_grads({args}, output={o}) * {g}",)),
+    **{row.name: row.numpy_forms() for row in ROWS},
+    "pow": NUMPY_POW,
+    "call": NUMPY_CALL,
 }
 
 
-class VectorPlan:
+class VectorPlan(ReplayPlan):
     """A graph compiled for numpy: its nodes sorted into levels, each level run as a few arrays.
 
     Made by :meth:`GraphExecutor.compile(root, backend="numpy") <autograd.GraphExecutor.compile>`
@@ -102,17 +97,7 @@ class VectorPlan:
           level 0: g[0] = bincount of e[0:2]
     """
 
-    __slots__ = (
-        "_data",
-        "_edges",
-        "_executor",
-        "_finals",
-        "_index",
-        "_leaf_numbers",
-        "_leaves",
-        "_levels",
-        "_order",
-    )
+    __slots__ = ("_data", "_edges", "_finals", "_leaf_numbers", "_levels")
 
     def __init__(
         self, root: Value, executor: GraphExecutor, *, _shape: Shape | None = None
@@ -123,40 +108,27 @@ class VectorPlan:
         self._levels, self._finals, self._edges = schedule(shape)
         self._executor = executor
         self._order = order
-        self._leaves = [node for node in order if node.op is None]
+        self._leaf_nodes = [node for node in order if node.op is None]
         self._leaf_numbers = np.array(
             [i for i, kind in enumerate(shape.kinds) if not kind], dtype=np.intp
         )
         self._data: Floats = np.array([node.data for node in order], dtype=np.float64)
-        self._index: dict[Value, int] | None = None
-
-    @property
-    def root(self) -> Value:
-        """The node the plan computes: the last of :attr:`nodes`."""
-        return self._order[-1]
-
-    @property
-    def nodes(self) -> tuple[Value, ...]:
-        """Every node of the graph in topological order; node i is d[i] in the listing."""
-        return tuple(self._order)
+        self._index = None
 
     @property
     def leaves(self) -> tuple[Value, ...]:
         """The leaves, in the order :meth:`forward`'s ``leaf_data`` and leaf_gradients use."""
-        return tuple(self._leaves)
+        return tuple(self._leaf_nodes)
 
     @property
     def levels(self) -> int:
         """How many levels the non-leaf nodes were sorted into."""
         return len(self._levels) - 1
 
-    def __len__(self) -> int:
-        return len(self._order)
-
     def __repr__(self) -> str:
         return (
-            f"VectorPlan({len(self._order)} nodes, {len(self._leaves)} leaves, "
-            f"{self.levels} levels, {_root_name(self.root)})"
+            f"VectorPlan({len(self._order)} nodes, {len(self._leaf_nodes)} leaves, "
+            f"{self.levels} levels, {root_name(self.root)})"
         )
 
     def forward(
@@ -177,10 +149,10 @@ class VectorPlan:
         """
         order = self._order
         d = self._data
-        if leaf_data is not None and len(leaf_data) != len(self._leaves):
+        if leaf_data is not None and len(leaf_data) != len(self._leaf_nodes):
             raise ValueError(
                 f"VectorPlan.forward: leaf_data has {len(leaf_data)} numbers for "
-                f"{len(self._leaves)} leaves"
+                f"{len(self._leaf_nodes)} leaves"
             )
         if self._careful():
             self._eager_forward(leaf_data)
@@ -188,9 +160,9 @@ class VectorPlan:
             try:
                 with np.errstate(divide="raise", over="ignore", under="ignore", invalid="ignore"):
                     if leaf_data is None:
-                        values = [leaf.data for leaf in self._leaves]
+                        values = [leaf.data for leaf in self._leaf_nodes]
                         if not set(map(type, values)) <= {float}:
-                            _check_leaves(self._leaves)  # numpy would take the string "3"
+                            check_leaves(self._leaf_nodes)  # numpy would take the string "3"
                         d[self._leaf_numbers] = values
                     else:
                         d[self._leaf_numbers] = leaf_data
@@ -208,28 +180,11 @@ class VectorPlan:
 
     def _eager_forward(self, leaf_data: Sequence[float] | None) -> None:
         if leaf_data is not None:
-            for leaf, value in zip(self._leaves, leaf_data):
+            for leaf, value in zip(self._leaf_nodes, leaf_data):
                 leaf.data = float(value)
         order = self._order
         self._executor.forward(order[-1])
         self._data[:] = [node.data for node in order]
-
-    def read(self, nodes: Iterable[Value]) -> list[float]:
-        """The data the last :meth:`forward` computed for ``nodes``, without writing it.
-
-        Raises:
-            ValueError: A node is not in the plan's graph.
-        """
-        index = self._index
-        if index is None:
-            index = self._index = {node: i for i, node in enumerate(self._order)}
-        found = []
-        for node in nodes:
-            i = index.get(node)
-            if i is None:
-                raise ValueError(f"VectorPlan.read: {node!r} is not a node of this plan's graph")
-            found.append(i)
-        return self._data[found].tolist()  # type: ignore[no-any-return]
 
     def backward(self, seed: float = 1.0, *, all_nodes: bool = False) -> None:
         """Add d(root)/d(leaf), times ``seed``, into ``grad`` of every leaf.
@@ -252,7 +207,7 @@ class VectorPlan:
         if all_nodes:
             _add_grads(self._order, grads.tolist())
         else:
-            _add_grads(self._leaves, grads[self._leaf_numbers].tolist())
+            _add_grads(self._leaf_nodes, grads[self._leaf_numbers].tolist())
 
     def leaf_gradients(self, seed: float = 1.0) -> Floats:
         """One backward pass's d(root)/d(leaf) times ``seed``, per leaf of :attr:`leaves`.
@@ -265,7 +220,7 @@ class VectorPlan:
     def _pass(self, seed: float) -> Floats:
         """Every node's gradient in one backward pass, from the numbers of the last forward."""
         if self._careful():
-            return self._eager_gradients(seed)
+            return np.array(self._eager_gradients(seed), dtype=np.float64)
         d = self._data
         g = np.empty(len(d))
         e = np.empty(self._edges)
@@ -280,7 +235,8 @@ class VectorPlan:
                     for group in self._levels[lvl]:
                         group.backward(d, g, e)
         except (ArithmeticError, ValueError, TypeError):
-            return self._eager_gradients(seed)  # raises what eager execution raises
+            # raises what eager execution raises
+            return np.array(self._eager_gradients(seed), dtype=np.float64)
         return g
 
     def listing(self) -> Markdown:
@@ -296,14 +252,14 @@ class VectorPlan:
         order = self._order
         n_groups = sum(len(groups) for groups in self._levels)
         yield (
-            f"# numpy plan of {len(order)} nodes ({len(self._leaves)} leaves) for "
-            f"{_root_name(self.root)}: {self.levels} levels, {n_groups} groups, "
+            f"# numpy plan of {len(order)} nodes ({len(self._leaf_nodes)} leaves) for "
+            f"{root_name(self.root)}: {self.levels} levels, {n_groups} groups, "
             f"{self._edges} edge slots."
         )
         yield "# d: the nodes' data; g: their gradients; e: one slot per edge (node, input)."
         yield "forward:"
-        labels = ", ".join(leaf.label or "?" for leaf in self._leaves[:6])
-        labels += ", ..." if len(self._leaves) > 6 else ""
+        labels = ", ".join(leaf.label or "?" for leaf in self._leaf_nodes[:6])
+        labels += ", ..." if len(self._leaf_nodes) > 6 else ""
         yield f"  level 0: d{_ids(self._leaf_numbers)} = the leaves' data  # {labels}"
         for lvl, groups in enumerate(self._levels):
             for group in groups:
@@ -319,28 +275,12 @@ class VectorPlan:
             for group in self._levels[lvl]:
                 yield f"  level {lvl}: {group.kind}: {_describe_backward(group)}"
 
-    def _careful(self) -> bool:
-        executor = self._executor
-        return executor.check_finite or executor.observer is not None
+    def _numbers(self) -> list[float]:
+        """Every node's number of the last forward, as a list."""
+        return self._data.tolist()  # type: ignore[no-any-return]
 
-    def _eager_gradients(self, seed: float) -> Floats:
-        """The executor's backward pass on nodes given the numbers of the last forward."""
-        order = self._order
-        leaves = self._leaves
-        current = [leaf.data for leaf in leaves]
-        try:
-            _set(order, "data", self._data.tolist())
-            found = self._executor.gradients(order[-1], seed)
-        finally:
-            _set(leaves, "data", current)
-        return np.array([found[node] for node in order], dtype=np.float64)
-
-
-def _check_leaves(leaves: Iterable[Value]) -> None:
-    """Raise the TypeError naming the first leaf whose data is not a real number."""
-    for leaf in leaves:
-        if type(leaf.data) is not float:
-            _check_leaf(leaf)
+    def _numbers_at(self, indices: list[int]) -> list[float]:
+        return self._data[indices].tolist()  # type: ignore[no-any-return]
 
 
 def compile_fastest(root: Value, executor: GraphExecutor) -> VectorPlan | Plan:
