@@ -29,7 +29,7 @@ CORE = frozenset(
 
 # Lowest first. The first prefix a module name starts with (or equals) gives its layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("autograd.files", "autograd.markdown"),
+    ("autograd.checks", "autograd.files", "autograd.markdown"),
     tuple(sorted(CORE)),
     ("autograd.numerical", "autograd.higher", "autograd.testing", "autograd.replay"),
     ("autograd.views",),

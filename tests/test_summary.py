@@ -8,7 +8,7 @@ import re
 import pytest
 
 from autograd import GraphExecutor, Value, draw_dot, to_dot
-from autograd.stepper import _format_number
+from autograd.checks import four_digits
 from drawings import needs_graphviz
 from nn import MLP, Layer, Neuron
 from nn.datasets import moons
@@ -65,7 +65,7 @@ def test_summary_shows_every_parameters_data_and_grad() -> None:
             lines = boxes[neuron.name][1:]
             parameters = [*(f"w{i}" for i in range(len(neuron.w))), "b"]
             assert lines == [
-                f"{name} {_format_number(p.data)}   grad {_format_number(p.grad)}"
+                f"{name} {four_digits(p.data)}   grad {four_digits(p.grad)}"
                 for name, p in zip(parameters, neuron.parameters())
             ]
 
@@ -154,6 +154,6 @@ def test_summary_gives_a_neuron_only_the_sum_it_starts() -> None:
     mixed.backward()
     boxes = _boxes(to_dot(mixed, view="summary"))
     assert not [lines for lines in boxes.values() if lines[-1].startswith("out ")]
-    assert boxes["output"][0] == f"output {_format_number(mixed.data)}   grad 1"
+    assert boxes["output"][0] == f"output {four_digits(mixed.data)}   grad 1"
     assert boxes["B"][0] == "B: linear"
     assert boxes["A"][0] == "A: linear"

@@ -12,13 +12,13 @@ it. Compiled forms of a graph live above the core, in :mod:`autograd.replay`, an
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import repeat
 from typing import TYPE_CHECKING, Literal, Protocol, overload
 
 import attrs
 
+from autograd.checks import is_real, real_float, set_all
 from autograd.passes import (
     BackwardObserver,
     BackwardStep,
@@ -32,11 +32,10 @@ from autograd.passes import (
     _graph_gradients,
     _local_grads,
     _next_input,
-    _set,
     _where,
 )
 from autograd.stepper import BackwardStepper, NodeStep
-from autograd.value import Value, _check_number
+from autograd.value import Value
 
 if TYPE_CHECKING:
     pass
@@ -209,7 +208,7 @@ class GraphExecutor:
             TypeError: ``seed`` is not a real number (a bool or a string is not), or an
                 operation's ``local_grads`` does not return one real number per input.
         """
-        seed = _check_number(seed, "backward seed")
+        seed = real_float(seed, "backward seed")
         order = self.topological_order(root)
         if self.check_finite or self.observer is not None:
             return self._careful_gradients(order, seed)
@@ -250,7 +249,7 @@ class GraphExecutor:
             TypeError: ``seed`` is not a real number (a bool or a string is not), or an
                 operation's ``local_grads`` does not return one real number per input.
         """
-        seed = _check_number(seed, "backward seed")
+        seed = real_float(seed, "backward seed")
         order = self.topological_order(root)
         if (self.check_finite or self.observer is not None) or not _backward_into_grads(
             order, seed
@@ -295,9 +294,7 @@ class GraphExecutor:
             >>> c.grad, a.grad, b.grad
             (0.0, 0.0, 0.0)
         """
-        return BackwardStepper(
-            self, root, _check_number(seed, "backward seed"), accumulate=accumulate
-        )
+        return BackwardStepper(self, root, real_float(seed, "backward seed"), accumulate=accumulate)
 
     def compile(self, root: Value, backend: str = "auto") -> CompiledGraph:
         """Compile the graph that ends at ``root`` for replay (a :class:`~autograd.Plan`).
@@ -323,7 +320,7 @@ class GraphExecutor:
 
     def zero_grad(self, root: Value) -> None:
         """Set ``grad`` to 0.0 on every node of the graph, in one uninterruptible step."""
-        _set(self.topological_order(root), "grad", repeat(0.0))
+        set_all(self.topological_order(root), "grad", repeat(0.0))
 
     def forward(self, root: Value) -> float:
         """Recompute every non-leaf node from its parents, in order; return root's data.
@@ -374,7 +371,7 @@ class GraphExecutor:
                 raise TypeError(
                     f"jvp: tangents are keyed by leaf Values, got {type(node).__name__}: {node!r}"
                 )
-            if isinstance(tangent, bool) or not isinstance(tangent, numbers.Real):
+            if not is_real(tangent):
                 raise TypeError(
                     f"jvp: the tangent of {_where(node)} must be a real number, "
                     f"got {type(tangent).__name__}: {tangent!r}"
@@ -497,7 +494,7 @@ class GraphExecutor:
                     f"grad: wrt must be a Value or a sequence of Values, "
                     f"got {type(x).__name__} at position {i}: {x!r}"
                 )
-        if isinstance(seed, bool) or not isinstance(seed, (Value, numbers.Real)):
+        if not isinstance(seed, Value) and not is_real(seed):
             raise TypeError(
                 f"grad: seed must be a number or a Value, got {type(seed).__name__}: {seed!r}"
             )

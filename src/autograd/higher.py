@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 
+from autograd.checks import is_real
 from autograd.executor import DEFAULT_EXECUTOR, GraphExecutor
 from autograd.value import Value
 
@@ -94,7 +94,7 @@ def hvp(
     if len(v) != len(nodes):
         raise ValueError(f"hvp: v has {len(v)} numbers for {len(nodes)} nodes in wrt")
     for i, x in enumerate(v):
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        if not is_real(x):
             raise TypeError(
                 f"hvp: v must hold real numbers, got {type(x).__name__} at position {i}: {x!r}"
             )

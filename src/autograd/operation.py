@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import abc
 import functools
-import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import attrs
 
-from autograd.value import Value, _new, _operand
+from autograd.checks import is_real, reworded, short_repr
+from autograd.value import Value, _node, _operand
 
 __all__ = ["Operation", "OperationInitError", "describe_arity", "describe_inputs"]
 
@@ -185,29 +185,17 @@ def _brief(x: object) -> str:
 
 def describe_inputs(nodes: Sequence[Value]) -> str:
     """Describe input nodes for an error message: ``'x' = -1.0, 2.0`` (unlabelled: the number)."""
-    return ", ".join(f"{n.label!r} = {n.data!r}" if n.label else f"{n.data!r}" for n in nodes)
+    return ", ".join(
+        f"{n.label!r} = {short_repr(n.data)}" if n.label else short_repr(n.data) for n in nodes
+    )
 
 
 def forward_error(op: Operation, nodes: Sequence[Value], error: Exception) -> Exception:
     """The error raised when ``op.forward`` fails: same type, naming the op and its inputs."""
-    return _reworded(error, f"{op!r} on inputs ({describe_inputs(nodes)}): {error}")
+    return reworded(error, f"{op!r} on inputs ({describe_inputs(nodes)}): {error}")
 
 
-def _reworded(error: Exception, message: str) -> Exception:
-    """An error of ``error``'s type saying ``message``, to raise ``from error``.
-
-    A user's exception class may take other constructor arguments than one message; then the
-    nearest class in its MRO that does take one is used, so ``except`` clauses for the built-in
-    type it derives from (ValueError, ZeroDivisionError, ...) still catch it.
-    """
-    for cls in type(error).__mro__:
-        try:
-            wrapped = cls(message)
-        except Exception:  # a constructor that wants something else: try the base
-            continue
-        if isinstance(wrapped, Exception) and str(wrapped) == message:
-            return wrapped
-    return ValueError(message)
+_reworded = reworded  # its old name, which the modules above still import
 
 
 def _check_output(op: Operation, nodes: Sequence[Value], out: object) -> float:
@@ -219,17 +207,15 @@ def _check_output(op: Operation, nodes: Sequence[Value], out: object) -> float:
     """
     if isinstance(out, float):
         return float(out)  # a float subclass (a NumPy float64) becomes a plain float
-    if not _is_number(out):
+    if not is_real(out):
         raise TypeError(
             f"{op!r}.forward must return a float (or another real number), "
-            f"got {type(out).__name__}: {out!r} on inputs ({describe_inputs(nodes)})"
+            f"got {type(out).__name__}: {short_repr(out)} on inputs ({describe_inputs(nodes)})"
         )
     return float(out)  # type: ignore[arg-type]
 
 
-def _is_number(out: object) -> bool:
-    """Whether an operation's output is a number it may return: a real number, not a bool."""
-    return isinstance(out, numbers.Real) and not isinstance(out, bool)
+_is_number = is_real  # its old name, which the replay backends still import
 
 
 # The three appliers below are the only place a non-leaf node is made. They are plain functions
@@ -243,14 +229,7 @@ def _apply1(op: Operation, a: Value) -> Value:
         raise forward_error(op, (a,), error) from error
     if type(data) is not float:
         data = _check_output(op, (a,), data)
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node.op = op
-    node._p0 = a
-    node._p1 = None
-    return node
+    return _node(data, op, a, None)
 
 
 def _apply2(op: Operation, a: Value, b: Value) -> Value:
@@ -260,14 +239,7 @@ def _apply2(op: Operation, a: Value, b: Value) -> Value:
         raise forward_error(op, (a, b), error) from error
     if type(data) is not float:
         data = _check_output(op, (a, b), data)
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node.op = op
-    node._p0 = a
-    node._p1 = b
-    return node
+    return _node(data, op, a, b)
 
 
 def _applyn(op: Operation, nodes: tuple[Value, ...]) -> Value:
@@ -276,11 +248,4 @@ def _applyn(op: Operation, nodes: tuple[Value, ...]) -> Value:
     except (ArithmeticError, ValueError) as error:
         raise forward_error(op, nodes, error) from error
     data = _check_output(op, nodes, data)
-    node = _new(Value)
-    node.data = data
-    node.grad = 0.0
-    node.label = ""
-    node.op = op
-    node._p0 = nodes
-    node._p1 = None
-    return node
+    return _node(data, op, nodes, None)

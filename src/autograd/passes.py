@@ -8,16 +8,15 @@ helpers that keep an interrupted pass from leaving gradients half-summed, and th
 
 from __future__ import annotations
 
-import collections
 import math
 import numbers
 import operator
 from collections.abc import Callable, Iterable
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import attrs
 
+from autograd.checks import BrokenContractError, is_real, reworded, set_all
 from autograd.value import Value
 
 if TYPE_CHECKING:
@@ -82,12 +81,6 @@ def _datas(node: Value) -> tuple[float, ...]:
     return tuple(p.data for p in node.parents)
 
 
-def _reworded(error: Exception, message: str) -> Exception:
-    from autograd.operation import _reworded
-
-    return _reworded(error, message)
-
-
 def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
     """Call ``op.local_grads`` on a node, checking the contract: one real number per input.
 
@@ -98,7 +91,7 @@ def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
     try:
         grads = op.local_grads(*(p.data for p in parents), output=node.data)
     except (ArithmeticError, ValueError, TypeError) as error:
-        raise _reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
+        raise reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
     if (
         not isinstance(grads, tuple)
         or len(grads) != len(parents)
@@ -111,7 +104,7 @@ def _local_grads(op: Operation, node: Value) -> tuple[float, ...]:
     try:
         return tuple(float(d) for d in grads)
     except OverflowError as error:  # an int too large for a float
-        raise _reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
+        raise reworded(error, f"local_grads failed at {_where(node)}: {error}") from error
 
 
 def _not_tuple(grads: object) -> bool:
@@ -125,25 +118,12 @@ def _not_tuple(grads: object) -> bool:
 
 
 _GRAD = operator.attrgetter("grad")
-_consume = collections.deque[object](maxlen=0).extend
-
-
-def _set(nodes: Iterable[Value], attribute: str, values: Iterable[float]) -> None:
-    """Set ``attribute`` of each node to the matching value, in one uninterruptible step.
-
-    Equivalent to ``for n, v in zip(nodes, values): setattr(n, attribute, v)``, but run by C code
-    alone (``map`` over ``setattr`` on a slot, consumed by a deque): no Python line runs between
-    two nodes, so neither a KeyboardInterrupt (which Python raises only between lines of Python
-    code) nor another thread (which takes over only there too) can see half of the writes. The
-    values must be computed beforehand; ``values`` must be an iterator of C code too (a list,
-    ``repeat``, ``map`` of a builtin), never a generator.
-    """
-    _consume(map(setattr, nodes, repeat(attribute), values))
+_set = set_all  # its old name, which the replay backends still import
 
 
 def _add_grads(nodes: list[Value], values: Iterable[float]) -> None:
-    """``n.grad = n.grad + v`` for each node and value, in one uninterruptible step (see _set)."""
-    _set(nodes, "grad", map(operator.add, map(_GRAD, nodes), values))
+    """``n.grad = n.grad + v`` for each node and value, in one uninterruptible step (set_all)."""
+    set_all(nodes, "grad", map(operator.add, map(_GRAD, nodes), values))
 
 
 def _next_input(
@@ -192,9 +172,9 @@ def _backward_into_grads(order: list[Value], seed: float) -> bool:
     of :func:`_local_grads` without calling it.
 
     Interrupts: the zeroing loop is inside the ``try`` and the adding back is one
-    uninterruptible step (:func:`_set`); on any exception -- a KeyboardInterrupt at any line
-    too -- the old values (those read so far) are put back in one such step before it
-    propagates. So the slots hold either all the old values or all the new ones.
+    uninterruptible step (:func:`~autograd.checks.set_all`); on any exception -- a
+    KeyboardInterrupt at any line too -- the old values (those read so far) are put back in one
+    such step before it propagates. So the slots hold either all the old values or all the new ones.
 
     Returns:
         True once the pass is added; False, with every ``grad`` as before, when a slope was a
@@ -219,7 +199,7 @@ def _backward_into_grads(order: list[Value], seed: float) -> bool:
             if b is not None:
                 grads = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
                 if type(grads) is not tuple and _not_tuple(grads):
-                    raise TypeError("local_grads broke its contract")
+                    raise BrokenContractError("local_grads")
                 da, db = grads
                 da *= g
                 db *= g
@@ -230,7 +210,7 @@ def _backward_into_grads(order: list[Value], seed: float) -> bool:
             elif type(a) is Value:
                 grads = op.local_grads(a.data, output=node.data)
                 if type(grads) is not tuple and _not_tuple(grads):
-                    raise TypeError("local_grads broke its contract")
+                    raise BrokenContractError("local_grads")
                 (da,) = grads
                 da *= g
                 if type(da) is not float:
@@ -240,9 +220,9 @@ def _backward_into_grads(order: list[Value], seed: float) -> bool:
                 for p, d in zip(node.parents, _local_grads(op, node), strict=True):
                     p.grad += d * g
         if seed == 0.0 or any(olds):
-            _set(order, "grad", map(operator.add, olds, map(_GRAD, order)))
+            set_all(order, "grad", map(operator.add, olds, map(_GRAD, order)))
     except BaseException as error:
-        _set(order, "grad", olds)
+        set_all(order, "grad", olds)
         if type(error) is _NotFloatError:
             _local_grads(node.op, node)  # type: ignore[arg-type]  # raises if not a real number
             return False
@@ -250,7 +230,7 @@ def _backward_into_grads(order: list[Value], seed: float) -> bool:
             raise
         # The fast path skipped the checks; redo this node carefully to say what went wrong.
         _local_grads(node.op, node)  # type: ignore[arg-type]
-        raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
+        raise reworded(error, f"backward failed at {_where(node)}: {error}") from error
     return True
 
 
@@ -371,16 +351,13 @@ def _node_local_grads(op: Operation, node: Value) -> tuple[Value | float, ...]:
             f"the same code works on floats and on Values"
         ) from error
     except (ArithmeticError, ValueError) as error:
-        raise _reworded(
+        raise reworded(
             error, f"local_grads failed on Value inputs at {_where(node)}: {error}"
         ) from error
     if (
         not isinstance(grads, tuple)
         or len(grads) != len(parents)
-        or not all(
-            isinstance(d, Value) or (isinstance(d, numbers.Real) and not isinstance(d, bool))
-            for d in grads
-        )
+        or not all(isinstance(d, Value) or is_real(d) for d in grads)
     ):
         raise TypeError(
             f"{op!r}.local_grads must return a tuple of {len(parents)} Values or numbers "
@@ -411,7 +388,7 @@ def _gradients(order: list[Value], seed: float) -> dict[Value, float] | None:
             if b is not None:
                 locals_ = op.local_grads(a.data, b.data, output=node.data)  # type: ignore[union-attr]
                 if type(locals_) is not tuple and _not_tuple(locals_):
-                    raise TypeError("local_grads broke its contract")
+                    raise BrokenContractError("local_grads")
                 da, db = locals_
                 da *= g
                 db *= g
@@ -422,7 +399,7 @@ def _gradients(order: list[Value], seed: float) -> dict[Value, float] | None:
             elif type(a) is Value:
                 locals_ = op.local_grads(a.data, output=node.data)
                 if type(locals_) is not tuple and _not_tuple(locals_):
-                    raise TypeError("local_grads broke its contract")
+                    raise BrokenContractError("local_grads")
                 (da,) = locals_
                 da *= g
                 if type(da) is not float:
@@ -437,7 +414,7 @@ def _gradients(order: list[Value], seed: float) -> dict[Value, float] | None:
     except (ArithmeticError, ValueError, TypeError) as error:
         # The fast path skipped the checks; redo this node carefully to say what went wrong.
         _local_grads(node.op, node)  # type: ignore[arg-type]
-        raise _reworded(error, f"backward failed at {_where(node)}: {error}") from error
+        raise reworded(error, f"backward failed at {_where(node)}: {error}") from error
     return grads
 
 
@@ -448,9 +425,7 @@ def _check_leaf(node: Value) -> None:
     (eager or a Plan) reads it, and a string such as ``"3"`` must not pass because ``float``
     would take it.
     """
-    from autograd.operation import _is_number
-
-    if not _is_number(node.data):
+    if not is_real(node.data):
         raise TypeError(
             f"forward: the data of leaf {_name(node)} must be a real number, "
             f"got {type(node.data).__name__}: {node.data!r}"

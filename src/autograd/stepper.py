@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from autograd.checks import four_digits
 from autograd.passes import BackwardStep, NonFiniteError, _chain_rule, _where
 from autograd.value import Value
 
@@ -21,17 +22,6 @@ if TYPE_CHECKING:
     from autograd.executor import GraphExecutor
 
 __all__ = ["BackwardStepper", "NodeStep"]
-
-
-def _format_number(x: float) -> str:
-    """Four significant digits without trailing zeros: ``0.5``, ``-1.5``, ``6.881``, ``1e-08``.
-
-    Drawings, explanations and the stepper share this format: short enough for a box in a
-    drawing, and exact for the round numbers of hand-worked examples. ``-0.0`` prints as ``0``.
-    """
-    if x == 0.0:
-        return "0"
-    return f"{x:.4g}"
 
 
 def _node_names(order: Sequence[Value]) -> dict[Value, str]:
@@ -84,8 +74,8 @@ def _step_line(step: BackwardStep, node: str, parent: str) -> str:
     """
     return (
         f"{_grad_of(parent)} += {_grad_of(node)} * d({node})/d({parent}) = "
-        f"{_format_number(step.upstream)} * {_format_number(step.local_grad)} = "
-        f"{_format_number(step.contribution)} -> {_format_number(step.parent_grad)}"
+        f"{four_digits(step.upstream)} * {four_digits(step.local_grad)} = "
+        f"{four_digits(step.contribution)} -> {four_digits(step.parent_grad)}"
     )
 
 

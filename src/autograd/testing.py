@@ -18,8 +18,9 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess tes
         "pip install 'opgrad[testing]'"
     ) from error
 
+from autograd.checks import positive_int, reworded
 from autograd.numerical import GradcheckError, gradcheck
-from autograd.operation import Operation, _reworded, describe_arity
+from autograd.operation import Operation, describe_arity
 
 __all__ = ["away_from", "check_operation", "finite_floats", "positive_floats"]
 
@@ -158,7 +159,7 @@ def check_operation(
     except Exception as error:
         point = failing[-1] if failing else ()
         message = f"{op!r} raised {type(error).__name__} at {point!r}: {error}"
-        raise _reworded(error, message) from None
+        raise reworded(error, message) from None
 
 
 def _strategies(
@@ -169,8 +170,7 @@ def _strategies(
     """One strategy per input of ``op``, checking ``domain`` and ``arity`` against it."""
     fixed = op.arity
     if arity is not None:
-        if isinstance(arity, bool) or not isinstance(arity, int) or arity < 1:
-            raise ValueError(f"check_operation: arity must be a positive int, got {arity!r}")
+        positive_int(arity, "check_operation: arity")
         if fixed is not None and arity != fixed:
             raise ValueError(
                 f"check_operation: {op!r} takes {describe_arity(fixed)}, not arity={arity}"

@@ -2,58 +2,15 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable, Container
-from typing import TYPE_CHECKING, SupportsFloat
+from typing import TYPE_CHECKING
+
+from autograd.checks import is_real, real_float, to_float
 
 if TYPE_CHECKING:
     from autograd.operation import Operation
 
 __all__ = ["Value", "set_display"]
-
-Display = Callable[["Value", "Container[str] | None", "Container[str] | None"], dict[str, str]]
-"""How Jupyter shows a Value: ``(value, include, exclude) -> {mime type: data}``."""
-
-_display: Display | None = None  # the views' drawing, once autograd.views has set it
-
-
-def set_display(display: Display) -> None:
-    """Let ``display`` draw Values in Jupyter (their ``_repr_mimebundle_``).
-
-    The drawings live above the core (:mod:`autograd.views`), which sets this when ``autograd``
-    is imported; the core itself never imports them. Until it is set, a Value shows its repr.
-    """
-    global _display
-    if not callable(display):
-        raise TypeError(f"set_display needs a callable, got {display!r}")
-    _display = display
-
-
-def _check_number(data: object, what: str) -> float:
-    """Return ``data`` as a float, or raise TypeError naming what was received."""
-    if isinstance(data, float):
-        return data
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
-        raise TypeError(f"{what} must be an int or a float, got {type(data).__name__}: {data!r}")
-    return _to_float(data, what)
-
-
-def _to_float(x: SupportsFloat, what: str) -> float:
-    """``float(x)``, or a ValueError naming ``what`` for a number too large for a float."""
-    try:
-        return float(x)
-    except OverflowError:
-        # The repr of a huge int is long (and refused past 4300 digits): give its size.
-        if isinstance(x, int):
-            exact = x.bit_length() < 13_000  # str() refuses ints of more than 4300 digits
-            digits = str(len(str(abs(x)))) if exact else f"about {int(math.log10(abs(x))) + 1}"
-            number = f"(an int of {digits} digits)"
-        else:
-            number = f"(a {type(x).__name__})"
-        raise ValueError(
-            f"{what} {number} is too large for a float (at most about 1.8e308)"
-        ) from None
 
 
 class Value:
@@ -90,7 +47,7 @@ class Value:
     _p1: Value | None
 
     def __init__(self, data: float, label: str = "") -> None:
-        self.data = _check_number(data, "Value data")
+        self.data = real_float(data, "Value data")
         self.grad = 0.0
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
@@ -190,7 +147,7 @@ class Value:
     def __pow__(self, exponent: Value | float) -> Value:
         if isinstance(exponent, Value):
             return _apply2(_POWER, self, exponent)
-        if isinstance(exponent, bool) or not isinstance(exponent, numbers.Real):
+        if not is_real(exponent):
             return NotImplemented
         return _apply1(_pow(exponent), self)
 
@@ -279,19 +236,19 @@ def _operand(x: object) -> Value | None:
     if type(x) is float:
         return _constant(x)
     if type(x) is int:
-        return _constant(_to_float(x, "operand"))
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return _constant(to_float(x, "operand"))
+    if not is_real(x):
         return None
-    return _constant(_to_float(x, "operand"))
+    return _constant(to_float(x, "operand"))  # type: ignore[arg-type]  # a real number
 
 
 def _compared(x: object) -> float | None:
     """The number a comparison with ``x`` looks at; None for a type it does not accept."""
     if type(x) is Value:
         return x.data
-    if isinstance(x, bool) or not isinstance(x, (Value, numbers.Real)):
-        return None
-    return x.data if isinstance(x, Value) else x  # type: ignore[return-value]
+    if isinstance(x, Value):
+        return x.data
+    return x if is_real(x) else None  # type: ignore[return-value]
 
 
 def _constant(data: float) -> Value:
@@ -300,17 +257,50 @@ def _constant(data: float) -> Value:
     ``data`` is already a float, so ``__init__``'s checks would only cost time, and every
     ``x * 2.0`` in a loop makes one of these.
     """
+    return _node(data, None, None, None)
+
+
+def _node(
+    data: float, op: Operation | None, first: Value | tuple[Value, ...] | None, second: Value | None
+) -> Value:
+    """The one place a node is made without ``__init__``: ``data`` is a float already.
+
+    ``first`` and ``second`` fill the parent slots (see :class:`Value`): the inputs of an
+    operation of one or two, or the tuple of all of them in ``first`` for more.
+    """
     node = _new(Value)
     node.data = data
     node.grad = 0.0
     node.label = ""
-    node.op = None
-    node._p0 = None
-    node._p1 = None
+    node.op = op
+    node._p0 = first
+    node._p1 = second
     return node
 
 
 _new = object.__new__
+
+Display = Callable[["Value", "Container[str] | None", "Container[str] | None"], dict[str, str]]
+"""How Jupyter shows a Value: ``(value, include, exclude) -> {mime type: data}``."""
+
+_display: Display | None = None  # the views' drawing, once autograd.views has set it
+
+
+def set_display(display: Display) -> None:
+    """Let ``display`` draw Values in Jupyter (their ``_repr_mimebundle_``).
+
+    The drawings live above the core (:mod:`autograd.views`), which sets this when ``autograd``
+    is imported; the core itself never imports them. Until it is set, a Value shows its repr.
+    """
+    global _display
+    if not callable(display):
+        raise TypeError(f"set_display needs a callable, got {display!r}")
+    _display = display
+
+
+# Kept under their old names for the modules that still import them from here.
+_check_number = real_float
+_to_float = to_float
 
 
 # Imported last: operations build Values, so they import this module, which must exist first.

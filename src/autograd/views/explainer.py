@@ -8,9 +8,10 @@ from typing import Literal
 
 import attrs
 
+from autograd.checks import four_digits
 from autograd.executor import BackwardStep, BackwardStepper, GraphExecutor, NodeStep
 from autograd.markdown import Markdown
-from autograd.stepper import _format_number, _named_with_op, _step_line
+from autograd.stepper import _named_with_op, _step_line
 from autograd.value import Value
 
 __all__ = ["ExplainedStep", "explain", "explain_steps"]
@@ -171,10 +172,10 @@ def _table(root: Value, name: str, explained: Sequence[ExplainedStep]) -> str:
             _code(e.parent),
             _code(e.node),
             _code(e.op),
-            _format_number(s.upstream),
-            _format_number(s.local_grad),
-            _format_number(s.contribution),
-            _format_number(s.parent_grad),
+            four_digits(s.upstream),
+            four_digits(s.local_grad),
+            four_digits(s.contribution),
+            four_digits(s.parent_grad),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from autograd.checks import four_digits
 from autograd.ops import Add, Mul, ReLU, Sigmoid, Tanh
-from autograd.stepper import _format_number
 from autograd.value import Value
 from autograd.views.dot import _attributes, _escape_text, _header
 
@@ -58,12 +58,11 @@ class _Neuron:
         if self.bias is not None:
             parameters.append(("b", self.bias))
         lines += [
-            f"{name} {_format_number(p.data)}   grad {_format_number(p.grad)}"
-            for name, p in parameters
+            f"{name} {four_digits(p.data)}   grad {four_digits(p.grad)}" for name, p in parameters
         ]
         if is_root:
             (out,) = self.outputs
-            lines.append(f"out {_format_number(out.data)}   grad {_format_number(out.grad)}")
+            lines.append(f"out {four_digits(out.data)}   grad {four_digits(out.grad)}")
         return "\n".join(lines)
 
 
@@ -177,7 +176,7 @@ def _rest_text(rest: list[Value], root: Value, direct_parameters: int) -> str:
     lines = [f"{len(rest)} more nodes ({shown})"]
     if rest and rest[-1] is root:
         name = root.label or "output"
-        lines.insert(0, f"{name} {_format_number(root.data)}   grad {_format_number(root.grad)}")
+        lines.insert(0, f"{name} {four_digits(root.data)}   grad {four_digits(root.grad)}")
     if direct_parameters:
         lines.append(f"reads {direct_parameters} parameters directly")
     return "\n".join(lines)
@@ -186,7 +185,7 @@ def _rest_text(rest: list[Value], root: Value, direct_parameters: int) -> str:
 def _input_text(label: str, leaves: list[Value]) -> str:
     if len(leaves) == 1:
         (leaf,) = leaves
-        return f"{label} {_format_number(leaf.data)}   grad {_format_number(leaf.grad)}"
+        return f"{label} {four_digits(leaf.data)}   grad {four_digits(leaf.grad)}"
     return f"{label}: {len(leaves)} values"
 
 

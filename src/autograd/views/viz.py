@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 import attrs
 
+from autograd.checks import four_digits, positive_int
 from autograd.executor import GraphExecutor
 from autograd.files import write_atomic
-from autograd.stepper import _format_number
 from autograd.value import Value
 from autograd.views.dot import _attributes, _escape_record, _escape_text, _header
 from autograd.views.summary import _summary_dot
@@ -88,8 +88,7 @@ class _Selection:
 
 
 def _check_options(max_nodes: int, rankdir: str, view: str = "full") -> None:
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
-        raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
+    positive_int(max_nodes, "max_nodes")
     if rankdir not in _RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(_RANKDIRS)}, got {rankdir!r}")
     if view not in _VIEWS:
@@ -147,8 +146,8 @@ def _dot(
     for node in selection.kept:
         i = index[node]
         fields = [f"#{i}"] if show_order else []
-        fields += [node.label, f"data {_format_number(node.data)}"]
-        fields.append(f"grad {_format_number(grad_of(node))}")
+        fields += [node.label, f"data {four_digits(node.data)}"]
+        fields.append(f"grad {four_digits(grad_of(node))}")
         record = " | ".join(_escape_record(field) for field in fields)
         if sideways:
             record = "{ " + record + " }"
