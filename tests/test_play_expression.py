@@ -65,20 +65,6 @@ def test_expression_state_refuses_bad_formulas_with_one_line(formula: str, messa
     assert "\n" not in text
 
 
-@pytest.mark.parametrize("formula", [None, 3, ["x"], {"x": 1}])
-def test_expression_state_refuses_a_formula_that_is_not_text(formula: object) -> None:
-    with pytest.raises(PlayError, match="Formula must be text"):
-        ExpressionState.from_formula(formula, {})
-
-
-@pytest.mark.parametrize(
-    "values", [[1, 2], "x=1", {"x": "1"}, {"x": math.nan}, {"x": True}, {"x": 1e400}]
-)
-def test_expression_state_refuses_bad_values(values: object) -> None:
-    with pytest.raises(PlayError):
-        ExpressionState.from_formula("x", values)
-
-
 def test_set_leaf_replays_the_graph_and_measures_the_nudge() -> None:
     state = neuron_state("tanh")
     state.backward()
@@ -103,11 +89,10 @@ def test_set_leaf_outside_the_domain_restores_the_old_value() -> None:
     assert state.root.data == math.log(2.0)
 
 
-@pytest.mark.parametrize(("name", "value"), [("nope", 1.0), (3, 1.0), ("x", "1"), ("x", math.inf)])
-def test_set_leaf_refuses_unknown_names_and_bad_numbers(name: object, value: object) -> None:
+def test_set_leaf_refuses_unknown_names() -> None:
     state = ExpressionState.from_formula("x * 2", {"x": 1.0})
-    with pytest.raises(PlayError):
-        state.set_leaf(name, value)
+    with pytest.raises(PlayError, match="no leaf named 'nope' in this graph"):
+        state.set_leaf("nope", 1.0)
     assert state.root.data == 2.0
 
 

@@ -37,6 +37,14 @@ def post(server: PlayServer, path: str, data: Any) -> tuple[int, dict[str, Any]]
     return status, json.loads(body)
 
 
+def read_to_end(connection: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    parts = []
+    while part := connection.recv(65536):
+        parts.append(part)
+    return b"".join(parts)
+
+
 def log(server: PlayServer) -> str:
     assert isinstance(server.log, io.StringIO)
     return server.log.getvalue()
@@ -112,7 +120,7 @@ def test_server_expression_api_runs_the_views(play_server: PlayServer) -> None:
         ({"action": "load", "formula": "x" * 5000}, "at most 300"),
         ({"action": "set", "name": "zz", "value": 1}, "no leaf named 'zz'"),
         ({"action": "explode"}, "unknown action 'explode'"),
-        ({"action": "show", "view": "sql"}, "view must be 'expression' or 'neuron'"),
+        ({"action": "show", "view": "sql"}, "view must be one of expression, neuron"),
     ],
 )
 def test_server_answers_bad_input_with_a_json_error(
@@ -153,6 +161,19 @@ def test_server_answers_only_for_its_own_host_name(play_server: PlayServer) -> N
     assert json.loads(body)["error"] == "this server answers requests for 127.0.0.1 only"
     port = play_server.server_address[1]
     assert request(play_server, "GET", "/", headers={"Host": f"localhost:{port}"})[0] == 200
+
+
+def test_server_checks_the_host_before_reading_the_body(play_server: PlayServer) -> None:
+    host, port = play_server.server_address[:2]
+    with socket.create_connection((str(host), int(port)), timeout=15) as connection:
+        # A body is promised and never sent: only a server that reads it first waits for it.
+        connection.sendall(
+            b"POST /api/session HTTP/1.1\r\nHost: attacker.example\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        )
+        answer = read_to_end(connection)
+    assert answer.startswith(b"HTTP/1.1 403 ")
+    assert b"this server answers requests for 127.0.0.1 only" in answer
 
 
 def test_server_keeps_a_bounded_number_of_sessions(play_server: PlayServer) -> None:

@@ -1,44 +1,33 @@
-"""The playground's web server: a JSON API over the sessions' states, and the page's files.
+"""The playground's web server: the HTTP transport of :mod:`opgrad.play.api`, and the page.
 
-Python's :class:`http.server.ThreadingHTTPServer` is enough for a page used by one person on
-their own machine, and adds no dependency. What makes it safe to leave running: it binds to
-127.0.0.1 unless told otherwise, refuses requests whose ``Host`` is not the server's own (a web
-page elsewhere cannot reach it through DNS tricks), takes JSON only from POST requests of
-``application/json`` (which another site's form cannot send), caps bodies, formulas and
-sessions, answers every bad request with a one-line JSON error, and never sends a traceback.
+The requests themselves are checked and answered by :class:`~opgrad.play.api.Playground`; this
+module reads and writes HTTP. Python's :class:`http.server.ThreadingHTTPServer` is enough for
+a page used by one person on their own machine, and adds no dependency. What makes it safe to
+leave running: it binds to 127.0.0.1 unless told otherwise, refuses requests whose ``Host`` is
+not the server's own (a web page elsewhere cannot reach it through DNS tricks) before reading
+their body, takes JSON only from POST requests of ``application/json`` (which another site's
+form cannot send), caps bodies, formulas and sessions, answers every bad request with a
+one-line JSON error, and never sends a traceback.
 """
 
 from __future__ import annotations
 
 import json
-import secrets
 import sys
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from typing import Any, TextIO
 
-from autograd import GraphvizNotFoundError
-from opgrad.play.drawing import svg
-from opgrad.play.expression import (
-    DEFAULT_FORMULA,
-    DEFAULT_VALUES,
-    ExpressionState,
-    PlayError,
-    neuron_state,
-)
-from opgrad.play.training import TrainState
+from opgrad.play.api import Playground, decode_json
+from opgrad.play.expression import PlayError
+from opgrad.play.sessions import MAX_SESSIONS, Sessions
 
-__all__ = ["MAX_BODY", "MAX_SESSIONS", "PlayServer", "Session"]
+__all__ = ["MAX_BODY", "MAX_SESSIONS", "PlayServer"]
 
 MAX_BODY = 64 * 1024
 """The largest request body accepted, in bytes."""
-
-MAX_SESSIONS = 8
-"""How many pages' states are kept; opening a ninth forgets the least recently used."""
 
 _STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
@@ -51,108 +40,6 @@ _CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-
-
-class Session:
-    """One page's states: its expression, its neuron and its training run."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.expression = ExpressionState.from_formula(DEFAULT_FORMULA, DEFAULT_VALUES)
-        self.neuron = neuron_state("tanh")
-        self.neuron_activation = "tanh"
-        self.train: TrainState | None = None
-
-    def graph(self, view: object) -> ExpressionState:
-        """The state of the Expression or the Neuron view."""
-        if view == "neuron":
-            return self.neuron
-        if view == "expression":
-            return self.expression
-        raise PlayError("view must be 'expression' or 'neuron'")
-
-
-def _graph_snapshot(state: ExpressionState) -> dict[str, Any]:
-    return state.snapshot(svg(state.dot()))
-
-
-def _action(body: dict[str, Any]) -> str:
-    action = body.get("action")
-    if not isinstance(action, str):
-        raise PlayError('say which action: a string such as "show"')
-    return action
-
-
-def _expression(session: Session, body: dict[str, Any]) -> dict[str, Any]:
-    """Actions of the Expression and Neuron views."""
-    view = body.get("view", "expression")
-    state = session.graph(view)
-    action = _action(body)
-    if action == "load":
-        if view == "neuron":
-            activation = body.get("activation", session.neuron_activation)
-            session.neuron = state = neuron_state(activation, body.get("values"))
-            session.neuron_activation = str(activation)
-        else:
-            session.expression = state = ExpressionState.from_formula(
-                body.get("formula"), body.get("values")
-            )
-    elif action in _GRAPH_ACTIONS:
-        _GRAPH_ACTIONS[action](state)
-    elif action == "set":
-        state.set_leaf(body.get("name"), body.get("value"))
-    else:
-        raise PlayError(f"unknown action {str(action)[:30]!r}")
-    return _graph_snapshot(state)
-
-
-def _show(state: ExpressionState) -> None:
-    """Change nothing: the page asks for what there is to show."""
-
-
-_GRAPH_ACTIONS: dict[str, Callable[[ExpressionState], None]] = {
-    "show": _show,
-    "backward": ExpressionState.backward,
-    "reset": ExpressionState.reset,
-    "step": ExpressionState.step,
-    "step_back": ExpressionState.step_back,
-}
-
-
-def _train(session: Session, body: dict[str, Any]) -> dict[str, Any]:
-    """Actions of the Train view."""
-    action = _action(body)
-    if action == "setup" or session.train is None:
-        session.train = TrainState(
-            body.get("dataset", "moons"),
-            body.get("hidden"),
-            body.get("activation"),
-            body.get("optimizer"),
-            body.get("lr"),
-        )
-    state = session.train
-    if action == "run":
-        state.run(body.get("seconds", 0.25), body.get("epochs"))
-    elif action == "add":
-        state.add_point(body.get("x"), body.get("y"), body.get("label"))
-    elif action == "remove":
-        state.remove_point(body.get("index"))
-    elif action == "remove_nearest":
-        state.remove_nearest(body.get("x"), body.get("y"))
-    elif action not in ("setup", "state"):
-        raise PlayError(f"unknown action {str(action)[:30]!r}")
-    try:
-        network = svg(state.network_dot())
-    except GraphvizNotFoundError as error:
-        state.message = f"the network is not drawn: {error}"
-        network = ""
-    return state.snapshot(network)
-
-
-_ROUTES: dict[str, Callable[[Session, dict[str, Any]], dict[str, Any]]] = {
-    "/api/expression": _expression,
-    "/api/train": _train,
-}
 
 
 class PlayServer(ThreadingHTTPServer):
@@ -173,8 +60,8 @@ class PlayServer(ThreadingHTTPServer):
     ) -> None:
         super().__init__((host, port), _Handler)
         self.log = log
-        self.sessions: OrderedDict[str, Session] = OrderedDict()
-        self.sessions_lock = threading.Lock()
+        self.sessions = Sessions()
+        self.playground = Playground(sessions=self.sessions, report=self.report)
         bound_port = self.server_address[1]
         self.hosts = {f"{name}:{bound_port}" for name in ("127.0.0.1", "localhost", "[::1]")}
         self.check_host = host in ("127.0.0.1", "localhost", "::1")
@@ -186,25 +73,6 @@ class PlayServer(ThreadingHTTPServer):
         name = host.decode() if isinstance(host, bytes) else str(host)
         name = f"[{name}]" if ":" in name else name
         return f"http://{name}:{self.server_address[1]}/"
-
-    def new_session(self) -> str:
-        """Make a session, forgetting the least recently used beyond :data:`MAX_SESSIONS`."""
-        session = Session()
-        key = secrets.token_urlsafe(12)
-        with self.sessions_lock:
-            self.sessions[key] = session
-            while len(self.sessions) > MAX_SESSIONS:
-                self.sessions.popitem(last=False)
-        return key
-
-    def session(self, key: object) -> Session:
-        """The session of a page, now the most recently used; a PlayError if it is gone."""
-        with self.sessions_lock:
-            session = self.sessions.get(key) if isinstance(key, str) else None
-            if session is None:
-                raise PlayError("this page's session has ended: reload the page")
-            self.sessions.move_to_end(key)  # type: ignore[arg-type]
-            return session
 
     def report(self, message: str) -> None:
         """Tell the person running the server about a failure, on one line."""
@@ -273,34 +141,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """Run an API call: JSON in, JSON out, every failure a JSON ``{"error": ...}``."""
-        body = self._read_body()
-        if body is None or not self._host_ok():
+        if not self._host_ok():
+            self.close_connection = True  # the body is not read
             return
-        path = self.path.split("?", 1)[0]
-        try:
-            if path == "/api/session":
-                self._json(HTTPStatus.OK, {"session": self.server.new_session()})
-                return
-            route = _ROUTES.get(path)
-            if route is None:
-                self._error(HTTPStatus.NOT_FOUND, f"no API at {path[:60]}")
-                return
-            session = self.server.session(body.get("session"))
-            with session.lock:
-                result = route(session, body)
-            self._json(HTTPStatus.OK, result)
-        except PlayError as error:
-            self._error(HTTPStatus.BAD_REQUEST, str(error))
-        except GraphvizNotFoundError as error:
-            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, str(error))
-        except Exception as error:  # the server must answer whatever went wrong
-            self.server.report(f"{path[:60]} failed: {error!r}"[:300])
-            self._error(
-                HTTPStatus.INTERNAL_SERVER_ERROR, f"the server could not do that: {error}"[:300]
-            )
+        body = self._read_body()
+        if body is None:
+            return
+        status, reply = self.server.playground.handle(self.path.split("?", 1)[0], body)
+        self._json(status, reply)
 
-    def _read_body(self) -> dict[str, Any] | None:
-        """The request's JSON object, or None after answering with an error."""
+    def _read_body(self) -> object | None:
+        """The request's decoded JSON, or None after answering with an error."""
         self.close_connection = True  # never read a next request after a body we did not read
         length_header = self.headers.get("Content-Length", "")
         if not length_header.isdigit():
@@ -324,18 +175,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.BAD_REQUEST, "the body ended early")
             return None
         try:
-            data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
-        except (ValueError, RecursionError) as error:
-            self._error(HTTPStatus.BAD_REQUEST, f"the body is not JSON: {error}"[:200])
+            return decode_json(raw)
+        except PlayError as error:
+            self._error(HTTPStatus.BAD_REQUEST, str(error))
             return None
-        if not isinstance(data, dict):
-            self._error(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
-            return None
-        return data
-
-
-def _no_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def serve(server: PlayServer, *, open_browser: bool = True) -> None:

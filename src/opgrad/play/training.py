@@ -20,9 +20,17 @@ from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
 from nn.module import ACTIVATIONS, MLP
 from nn.optim import SGD, Adam, Optimizer
 from nn.train import LossName, Trainer
-from opgrad.play.expression import PlayError
+from opgrad.play.expression import PlayError, json_number
 
-__all__ = ["DATASETS", "GRID", "MAX_POINTS", "OPTIMIZERS", "Dataset", "TrainState"]
+__all__ = [
+    "DATASETS",
+    "GRID",
+    "MAX_POINTS",
+    "OPTIMIZERS",
+    "Dataset",
+    "TrainState",
+    "hidden_sizes",
+]
 
 GRID = 24
 """Grid points per axis of the decision regions."""
@@ -133,30 +141,38 @@ DATASETS: dict[str, Dataset] = {
 """The data sets of the Train view, by name."""
 
 
-def _hidden(text: object) -> tuple[int, ...]:
-    """Hidden layer sizes from text such as ``"16, 16"`` (empty for none)."""
-    if not isinstance(text, str) or len(text) > 40:
+def hidden_sizes(text: str) -> tuple[int, ...]:
+    """Hidden layer sizes from text such as ``"16, 16"`` (empty for none), checked.
+
+    Raises:
+        PlayError: The text is long, a piece is not a size from 1 to MAX_WIDTH, or there are
+            more than MAX_LAYERS.
+    """
+    if len(text) > 40:
         raise PlayError("Hidden layers must be sizes separated by commas, such as 16, 16")
-    sizes = []
-    for piece in text.replace(" ", "").split(","):
-        if not piece:
-            continue
-        if not piece.isdigit() or not 1 <= int(piece) <= MAX_WIDTH:
-            raise PlayError(
-                f"hidden layer size {piece[:10]!r} must be a whole number from 1 to {MAX_WIDTH}"
-            )
-        sizes.append(int(piece))
+    pieces = [piece for piece in text.replace(" ", "").split(",") if piece]
+    for piece in pieces:
+        if not piece.isdigit():
+            raise PlayError(_size_error(piece))
+    return _checked_hidden(tuple(int(piece) for piece in pieces))
+
+
+def _size_error(piece: object) -> str:
+    return f"hidden layer size {str(piece)[:10]!r} must be a whole number from 1 to {MAX_WIDTH}"
+
+
+def _checked_hidden(sizes: tuple[int, ...]) -> tuple[int, ...]:
+    for size in sizes:
+        if not 1 <= size <= MAX_WIDTH:
+            raise PlayError(_size_error(size))
     if len(sizes) > MAX_LAYERS:
         raise PlayError(f"at most {MAX_LAYERS} hidden layers, got {len(sizes)}")
-    return tuple(sizes)
+    return sizes
 
 
-def _rate(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise PlayError("Learning rate must be a number")
-    rate = float(value)
+def _checked_rate(rate: float) -> float:
     if not (math.isfinite(rate) and 0.0 < rate <= 10.0):
-        raise PlayError(f"Learning rate must be above 0 and at most 10, got {value!r}")
+        raise PlayError(f"Learning rate must be above 0 and at most 10, got {rate!r}")
     return rate
 
 
@@ -172,16 +188,12 @@ def _span(values: Sequence[float]) -> list[float]:
     return [low - pad, high + pad]
 
 
-def _number(x: float) -> float | str:
-    return x if math.isfinite(x) else str(x)
-
-
 class TrainState:
     """One model being trained on the page, and everything the Train view shows of it.
 
     Args:
         dataset: A name of :data:`DATASETS`.
-        hidden: The hidden layers' sizes as text (``"16, 16"``); the data set's by default.
+        hidden: The hidden layers' sizes; the data set's by default.
         activation: One of :data:`nn.module.ACTIVATIONS`; the data set's by default.
         optimizer: One of :data:`OPTIMIZERS`; the data set's by default.
         lr: The learning rate; the data set's by default.
@@ -192,27 +204,27 @@ class TrainState:
 
     def __init__(
         self,
-        dataset: object = "moons",
-        hidden: object = None,
-        activation: object = None,
-        optimizer: object = None,
-        lr: object = None,
+        dataset: str = "moons",
+        hidden: tuple[int, ...] | None = None,
+        activation: str | None = None,
+        optimizer: str | None = None,
+        lr: float | None = None,
     ) -> None:
-        if not isinstance(dataset, str) or dataset not in DATASETS:
+        if dataset not in DATASETS:
             raise PlayError(f"Data set must be one of {', '.join(DATASETS)}")
         recipe = DATASETS[dataset]
         self.name = dataset
         self.recipe = recipe
-        self.hidden = recipe.hidden if hidden is None else _hidden(hidden)
+        self.hidden = recipe.hidden if hidden is None else _checked_hidden(hidden)
         activation = recipe.activation if activation is None else activation
         if activation not in ACTIVATIONS:
             raise PlayError(f"Activation must be one of {', '.join(ACTIVATIONS)}")
-        self.activation = str(activation)
+        self.activation = activation
         optimizer = recipe.optimizer if optimizer is None else optimizer
         if optimizer not in OPTIMIZERS:
             raise PlayError(f"Optimiser must be one of {', '.join(OPTIMIZERS)}")
-        self.optimizer_name = str(optimizer)
-        self.lr = recipe.lr if lr is None else _rate(lr)
+        self.optimizer_name = optimizer
+        self.lr = recipe.lr if lr is None else _checked_rate(lr)
         X, y = recipe.load()
         self.X, self.y = X, list(y)
         self.standardizer = Standardizer().fit(X) if recipe.standardize else None
@@ -279,12 +291,12 @@ class TrainState:
                 self.cells.append(predicted_class(scores))
                 self.strengths.append(round(_confidence(scores), 2))
 
-    def run(self, seconds: object = 0.25, epochs: object = None) -> None:
+    def run(self, seconds: float = 0.25, epochs: int | None = None) -> None:
         """Train for ``epochs`` epochs, or for about ``seconds`` (at least one epoch)."""
         budget = _budget(seconds)
         limit = MAX_EPOCHS_PER_CALL
         if epochs is not None:
-            if isinstance(epochs, bool) or not isinstance(epochs, int) or not 1 <= epochs <= limit:
+            if not 1 <= epochs <= limit:
                 raise PlayError(f"epochs must be a whole number from 1 to {limit}")
             limit, budget = epochs, MAX_SECONDS
         start = time.perf_counter()
@@ -307,31 +319,28 @@ class TrainState:
             self.message = f"the loss is {self.loss[-1]}: lower the learning rate and press Reset"
         self._regions()
 
-    def add_point(self, x: object, y: object, label: object) -> None:
+    def add_point(self, x: float, y: float, label: int) -> None:
         """Add a data point of class ``label`` at (``x``, ``y``), in the plot's units."""
         if not self.plottable:
             raise PlayError("this data set has 3 features: points are added on 2-D sets only")
         classes = self.recipe.classes or ()
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(classes):
+        if not 0 <= label < len(classes):
             raise PlayError(f"Class must be one of 0 to {len(classes) - 1}")
         if len(self.X) >= MAX_POINTS:
             raise PlayError(f"the data set holds {MAX_POINTS} points already")
-        point = []
-        for value, (low, high), axis in zip((x, y), self.ranges, self.recipe.features):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise PlayError(f"{axis} must be a number")
-            if not low <= float(value) <= high:
+        point = [x, y]
+        for value, (low, high), axis in zip(point, self.ranges, self.recipe.features):
+            if not low <= value <= high:
                 raise PlayError(f"{axis} must be between {low:.3g} and {high:.3g}")
-            point.append(float(value))
         self.X.append(point)
         self.y.append(label)
         self.trainer = self._trainer()
         self.message = f"added a point of class {classes[label]}"
 
-    def remove_point(self, index: object) -> None:
+    def remove_point(self, index: int) -> None:
         """Remove the data point at ``index``."""
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.X):
-            raise PlayError(f"no point number {str(index)[:20]}")
+        if not 0 <= index < len(self.X):
+            raise PlayError(f"no point number {index}")
         if len(self.X) == 1:
             raise PlayError("the last point stays: a data set needs at least one")
         del self.X[index]
@@ -339,16 +348,11 @@ class TrainState:
         self.trainer = self._trainer()
         self.message = "removed a point"
 
-    def remove_nearest(self, x: object, y: object) -> None:
+    def remove_nearest(self, x: float, y: float) -> None:
         """Remove the data point nearest (``x``, ``y``), in the plot's units (by keyboard)."""
         if not self.plottable:
             raise PlayError("this data set has 3 features: points are removed on 2-D sets only")
-        where = []
-        for value, axis in zip((x, y), self.recipe.features):
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise PlayError(f"{axis} must be a number")
-            where.append(float(value))
-        distances = [math.hypot(p[0] - where[0], p[1] - where[1]) for p in self.X]
+        distances = [math.hypot(p[0] - x, p[1] - y) for p in self.X]
         self.remove_point(distances.index(min(distances)))
 
     def network_dot(self) -> str:
@@ -384,7 +388,7 @@ class TrainState:
             "features": list(recipe.features),
             "classes": list(recipe.classes) if recipe.classes else None,
             "epoch": len(self.loss),
-            "loss": [_number(v) for v in self.loss],
+            "loss": [json_number(v) for v in self.loss],
             "accuracy": self.accuracy,
             "epoch_seconds": self.seconds[-1] if self.seconds else None,
             "message": self.message,
@@ -401,7 +405,7 @@ class TrainState:
             }
         else:
             result["predictions"] = [
-                {"target": target, "output": _number(out)}
+                {"target": target, "output": json_number(out)}
                 for target, out in zip(self.y, self._outputs())
             ]
         return result
@@ -426,9 +430,7 @@ def _confidence(scores: Sequence[float]) -> float:
     return (probability - floor) / (1.0 - floor)
 
 
-def _budget(seconds: object) -> float:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise PlayError("seconds must be a number")
-    if not 0.0 < float(seconds) <= MAX_SECONDS:
+def _budget(seconds: float) -> float:
+    if not 0.0 < seconds <= MAX_SECONDS:
         raise PlayError(f"seconds must be above 0 and at most {MAX_SECONDS}")
-    return float(seconds)
+    return seconds
