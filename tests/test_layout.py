@@ -41,7 +41,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("nn.train",),
     ("nn.plot",),
     ("nn",),  # the package's __init__
-    ("opgrad.play",),
+    ("opgrad.play", "opgrad.exercises"),
     ("opgrad.cli",),
     ("opgrad", "opgrad.__main__"),
 )

@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from opgrad.cli import check, demo, formula, play, predict, train
+from opgrad.cli import check, demo, exercises, formula, play, predict, train
 from opgrad.cli.common import PROG, CommandError, Parser, Subcommands
 
 __all__ = ["COMMANDS", "main"]
@@ -18,6 +18,7 @@ COMMANDS: tuple[Callable[[Subcommands], None], ...] = (
     check.register,
     demo.register,
     play.register,
+    exercises.register,
 )
 """Each command module's ``register``, in the order ``opgrad --help`` lists the commands."""
 
