@@ -27,6 +27,10 @@ class Value:
     ``math.tanh(v)`` raise TypeError, so a math function can never silently cut the graph (use
     ``v.data`` for the number, ``v.tanh()`` for a node).
 
+    The micrograd lecture's private names fail with opgrad's in the message: ``v._prev`` and
+    ``v._op`` (opgrad's :attr:`parents` and :attr:`op`), ``v._backward()`` (the executor's
+    stepper) and ``Value(2.0, (a, b), '*')`` (an operation makes the node).
+
     Attributes:
         data: The number this node holds (always a float).
         grad: d(root)/d(self), accumulated by :meth:`backward`; 0.0 at creation.
@@ -46,9 +50,11 @@ class Value:
     _p0: Value | tuple[Value, ...] | None
     _p1: Value | None
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float, label: str = "", *lecture: object) -> None:
         self.data = real_float(data, "Value data")
         self.grad = 0.0
+        if lecture or isinstance(label, tuple):  # micrograd's Value(data, _children, _op)
+            raise TypeError(_LECTURE_INIT)
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
         self.label = label
@@ -68,6 +74,14 @@ class Value:
         if second is None:
             return (first,)  # type: ignore[return-value]
         return (first, second)  # type: ignore[return-value]
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which would then accept any name
+
+        def __getattr__(self, name: str) -> object:
+            """Only for a missing attribute: the lecture's private names say opgrad's."""
+            hint = _LECTURE_NAMES.get(name)
+            message = f"'Value' object has no attribute {name!r}"
+            raise AttributeError(f"{message}: {hint}" if hint else message, name=name, obj=self)
 
     @property
     def is_leaf(self) -> bool:
@@ -240,6 +254,23 @@ def _operand(x: object) -> Value | None:
     if not is_real(x):
         return None
     return _constant(to_float(x, "operand"))  # type: ignore[arg-type]  # a real number
+
+
+# micrograd's private names, as the lecture types them, and what opgrad calls them.
+_LECTURE_NAMES = {
+    "_prev": "opgrad calls a node's inputs `parents` (a tuple, in input order): node.parents",
+    "_children": "opgrad calls a node's inputs `parents` (a tuple, in input order): node.parents",
+    "_op": "opgrad calls the operation that made a node `op` (an Operation such as Mul(), "
+    "None for a leaf; str(node.op) is its symbol, '*'): node.op",
+    "_backward": "opgrad keeps the chain rule in the executor, not in each node: "
+    "root.backward() runs the whole pass, and GraphExecutor().stepper(root).step() takes it "
+    "one node at a time, as the lecture's o._backward(), n._backward(), ... do",
+}
+_LECTURE_INIT = (
+    "Value(data, label) takes no parents and no op (micrograd's Value(data, (a, b), '*')): in "
+    "opgrad an operation makes the node, with a * b or Mul()(a, b), and records them as "
+    "node.parents and node.op"
+)
 
 
 def _compared(x: object) -> float | None:
