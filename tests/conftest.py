@@ -1,10 +1,12 @@
-"""Fixtures shared by the playground's tests: a running server on a free port of 127.0.0.1."""
+"""Fixtures shared by the playground's tests: a running server on a free port of 127.0.0.1, and
+for the browser tests one chromium per test module and a fresh 1280x800 page per test."""
 
 from __future__ import annotations
 
 import io
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -23,3 +25,19 @@ def play_server() -> Iterator[PlayServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright, shared by one module's tests."""
+    from browsertools import launch
+
+    yield from launch()
+
+
+@pytest.fixture
+def page(browser: Any, play_server: PlayServer) -> Iterator[Any]:
+    """The playground opened in a new 1280x800 page; no script error by the end."""
+    from browsertools import open_page
+
+    yield from open_page(browser, play_server.url)

@@ -44,6 +44,7 @@ _GOOD: dict[tuple[str, str], dict[str, Any]] = {
     ("/api/train", "add"): {"x": 0, "y": 1, "label": 1},
     ("/api/train", "remove"): {"index": 0},
     ("/api/train", "remove_nearest"): {"x": 0.5, "y": 0.5},
+    ("/api/train", "show_point"): {"index": 1},
 }
 
 
@@ -72,6 +73,15 @@ def test_api_hands_the_states_typed_numbers() -> None:
     call(play, key, "/api/train", action="add", x=1, y=0, label=0)
     assert session.train.X[-1] == [1.0, 0.0]
     assert all(type(v) is float for v in session.train.X[-1])
+    # A shared link's set-up: the seed and the points, typed the same way.
+    points = [[0, 1, 1], [1, 0, 0]]
+    status, reply = call(
+        play, key, "/api/train", action="setup", dataset="xor", seed=3, points=points
+    )
+    assert status == 200
+    assert reply["settings"]["seed"] == 3
+    assert session.train.X == [[0.0, 1.0], [1.0, 0.0]]
+    assert all(type(v) is float for row in session.train.X for v in row)
 
 
 @pytest.mark.parametrize(
@@ -125,6 +135,14 @@ def test_api_hands_the_states_typed_numbers() -> None:
         ("/api/train", {"action": "remove", "index": "0"}, "index must be a whole number"),
         ("/api/train", {"action": "remove", "index": None}, "index must be a whole number"),
         ("/api/train", {"action": "remove_nearest", "x": 0, "y": None}, "y must be a number"),
+        ("/api/train", {"action": "setup", "seed": 1.5}, "Seed must be a whole number"),
+        ("/api/train", {"action": "setup", "seed": "3"}, "Seed must be a whole number"),
+        ("/api/train", {"action": "setup", "seed": True}, "Seed must be a whole number"),
+        ("/api/train", {"action": "setup", "points": "0,0,0"}, "points must be a list"),
+        ("/api/train", {"action": "setup", "points": [[0, 0]]}, "point 0 must be a list"),
+        ("/api/train", {"action": "setup", "points": [[0, "0", 0]]}, "y must be a number"),
+        ("/api/train", {"action": "setup", "points": [[0, 0, 0.5]]}, "Class must be a whole"),
+        ("/api/train", {"action": "show_point", "index": "1"}, "index must be a whole number"),
     ],
 )
 def test_api_refuses_bad_fields_with_one_line_naming_them(

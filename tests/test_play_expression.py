@@ -176,3 +176,33 @@ def test_dot_draws_shallow_graphs_left_to_right_and_deep_ones_top_down() -> None
     assert 'rankdir="LR"' in ExpressionState.from_formula("a*b + c", {}).dot()
     assert 'rankdir="TB"' in ExpressionState.from_formula("(a*b + c) * f", {}).dot()
     assert 'rankdir="TB"' in neuron_state("tanh").dot()
+
+
+def test_step_question_is_the_first_inputs_gradient_after_the_step() -> None:
+    # Predict asks for it before the step is shown: the answer must be the engine's number.
+    state = neuron_state("tanh")
+    state.step()
+    question = state.snapshot("")["step"]["question"]
+    assert question == {
+        "node": "o",
+        "name": "n",
+        "answer": pytest.approx(0.5),
+        "answer_text": "0.5",
+        "before_text": "0",
+        "upstream_text": "1",
+        "uses": 1,
+    }
+    assert question["answer"] == state.root.parents[0].grad
+    # x*x gives x two shares in one step: the answer is their sum, and the question says so.
+    square = ExpressionState.from_formula("x*x", {"x": 3.0})
+    square.step()
+    asked = square.snapshot("")["step"]["question"]
+    assert (asked["name"], asked["answer"], asked["uses"]) == ("x", 6.0, 2)
+    # A node fed twice across steps: the second step adds to what the first left.
+    shared = ExpressionState.from_formula("a*b + a", {"a": 2.0, "b": 3.0})
+    shared.step()
+    shared.step()
+    later = shared.snapshot("")["step"]["question"]
+    assert (later["name"], later["before_text"], later["answer"]) == ("a", "1", 4.0)
+    shared.step_back()
+    assert shared.snapshot("")["step"]["question"]["name"] == "a*b"

@@ -168,17 +168,85 @@ def test_datasets_all_start_and_take_one_epoch() -> None:
         assert state.snapshot()["epoch"] == 1
 
 
-def test_network_dot_draws_every_neuron_with_its_weights_and_last_gradients() -> None:
+def test_network_picture_lists_every_neuron_in_order_with_its_numbers_at_the_shown_point() -> None:
     state = TrainState("moons")
-    before = state.network_dot()
-    assert "grad 0\\l" in before
+    before = state.network()
+    assert before["layers"][0]["neurons"][0]["weight_grads"] == [0.0, 0.0]
     state.run(epochs=1)
-    source = state.network_dot()
-    names = [f"L0.N{i}" for i in range(16)] + [f"L1.N{i}" for i in range(16)] + ["L2.N0"]
-    for name in names:
-        assert f'label="{name}: ' in source
-    w = state.model.layers[0].neurons[0].w[0]
-    assert f"w0 {w.data:.4g}   grad {w.grad:.4g}" in source
-    iris = TrainState("iris").network_dot()
-    assert "the 3 outputs added up, to draw them together" in iris
-    assert 'label="L1.N2: linear' in iris
+    state.show_point(7)
+    picture = state.network()
+    assert picture["point"] == 7
+    assert [x["name"] for x in picture["inputs"]] == ["x1", "x2"]
+    assert [x["value"] for x in picture["inputs"]] == state.X[7]
+    names = [[n["name"] for n in layer["neurons"]] for layer in picture["layers"]]
+    assert names == [[f"L0.N{i}" for i in range(16)], [f"L1.N{i}" for i in range(16)], ["L2.N0"]]
+    assert [layer["activation"] for layer in picture["layers"]] == ["relu", "relu", "linear"]
+    neuron = state.model.layers[1].neurons[3]
+    drawn = picture["layers"][1]["neurons"][3]
+    assert drawn["weights"] == [w.data for w in neuron.w]
+    assert drawn["weight_grads"] == [w.grad for w in neuron.w]
+    assert any(g != 0.0 for g in drawn["weight_grads"])
+    assert (drawn["bias"], drawn["bias_grad"]) == (neuron.b.data, neuron.b.grad)
+    # Each neuron's output at the point, computed eagerly through the model's layers.
+    hidden = state.model.layers[0].outputs(state.X[7])
+    assert drawn["output"] == neuron([h.data for h in hidden]).data
+    assert picture["layers"][2]["neurons"][0]["output"] == state.model.outputs(state.X[7])[0].data
+    for index in [-1, 100]:
+        with pytest.raises(PlayError, match="no point number"):
+            state.show_point(index)
+    state.show_point(99)
+    state.remove_point(99)
+    assert state.network()["point"] == 98  # the shown point follows a removal
+    iris = TrainState("iris").network()
+    assert [x["name"] for x in iris["inputs"]] == ["petal length", "petal width"]
+    assert len(iris["layers"][-1]["neurons"]) == 3
+
+
+def test_train_state_seed_changes_the_first_weights_and_is_checked() -> None:
+    weights = [p.data for p in TrainState("xor").model.parameters()]
+    assert [p.data for p in TrainState("xor", seed=0).model.parameters()] == weights
+    assert [p.data for p in TrainState("xor", seed=5).model.parameters()] != weights
+    assert TrainState("xor", seed=5).snapshot()["settings"]["seed"] == 5
+    for seed in [-1, 2**31]:
+        with pytest.raises(PlayError, match="Seed must be a whole number from 0 to 2147483647"):
+            TrainState("xor", seed=seed)
+
+
+def test_train_state_takes_a_links_points_inside_the_data_sets_ranges() -> None:
+    own = TrainState("moons")
+    points = [(0.5, 0.25, 1), (-1.0, 1.0, 0)]
+    state = TrainState("moons", points=points)
+    assert state.X == [[0.5, 0.25], [-1.0, 1.0]]
+    assert state.y == [1, 0]
+    assert state.ranges == own.ranges  # the plot keeps the data set's frame
+    state.run(epochs=1)
+    assert state.snapshot()["plot"]["points"] == [list(p) for p in points]
+    iris, own_iris = TrainState("iris", points=[(4.0, 1.2, 2)]), TrainState("iris")
+    assert iris.standardizer is not None
+    assert own_iris.standardizer is not None
+    assert iris.standardizer.mean == own_iris.standardizer.mean
+    bad_points: list[tuple[list[tuple[float, float, int]], str]] = [
+        ([], "points must be a list of 1 to 400"),
+        ([(0.0, 0.0, 0)] * (MAX_POINTS + 1), "points must be a list of 1 to 400"),
+        ([(0.0, 0.0, 2)], "Class must be one of 0 to 1"),
+        ([(0.0, 99.0, 0)], "x2 must be between"),
+    ]
+    for bad, message in bad_points:
+        with pytest.raises(PlayError, match=message):
+            TrainState("moons", points=bad)
+    with pytest.raises(PlayError, match="points cannot be replaced"):
+        TrainState("tiny", points=[(0.0, 0.0, 0)])
+
+
+def test_train_state_says_when_a_run_diverges() -> None:
+    # Issue 21: at learning rate 10 the loss grew to 1e8 and more, and the page said nothing.
+    state = TrainState("moons", lr=10)
+    state.run(epochs=20)
+    assert state.loss[-1] > 10 * state.loss[0]
+    assert state.message.startswith(
+        f"training diverges: the loss grew from {state.loss[0]:.3g} to {state.loss[-1]:.3g}"
+    )
+    assert state.message.endswith("lower the learning rate and press Reset")
+    calm = TrainState("moons")
+    calm.run(epochs=20)
+    assert calm.message == ""

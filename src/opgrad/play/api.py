@@ -25,7 +25,7 @@ from autograd import GraphvizNotFoundError
 from opgrad.play.drawing import svg
 from opgrad.play.expression import MAX_LEAVES, ExpressionState, PlayError, neuron_state
 from opgrad.play.sessions import Session, Sessions
-from opgrad.play.training import TrainState, hidden_sizes
+from opgrad.play.training import MAX_POINTS, TrainState, hidden_sizes
 
 __all__ = [
     "ROUTES",
@@ -40,6 +40,7 @@ __all__ = [
     "Run",
     "SetLeaf",
     "Setup",
+    "ShowPoint",
     "TrainAction",
     "decode_json",
 ]
@@ -141,6 +142,28 @@ def _learning_rate(value: object) -> float | None:
     return None if value is None else _finite(value, "Learning rate")
 
 
+def _seed(value: object) -> int | None:
+    return None if value is None else _whole(value, "Seed")
+
+
+def _points(value: object) -> tuple[tuple[float, float, int], ...] | None:
+    """A shared link's points: a list of ``[x, y, class]`` lists.
+
+    Their count, classes and ranges depend on the data set: the Train view checks them.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) > MAX_POINTS:
+        raise PlayError(f"points must be a list of 1 to {MAX_POINTS} [x, y, class] lists")
+    points = []
+    for k, entry in enumerate(value):
+        if not isinstance(entry, list) or len(entry) != 3:
+            raise PlayError(f"point {k} must be a list [x, y, class]")
+        x, y, label = entry
+        points.append((_finite(x, "x"), _finite(y, "y"), _whole(label, "Class")))
+    return tuple(points)
+
+
 def _seconds(value: object) -> float:
     return _finite(value, "seconds")
 
@@ -223,6 +246,8 @@ class Setup:
         activation: The hidden layers' activation.
         optimizer: One of :data:`opgrad.play.training.OPTIMIZERS`.
         lr: The learning rate.
+        seed: The seed of the first weights.
+        points: The data's points as ``[x, y, class]``, instead of the data set's own.
     """
 
     dataset: str = attrs.field(default="moons", converter=_data_set)
@@ -230,6 +255,10 @@ class Setup:
     activation: str | None = attrs.field(default=None, converter=_activation)
     optimizer: str | None = attrs.field(default=None, converter=_optimiser)
     lr: float | None = attrs.field(default=None, converter=_learning_rate)
+    seed: int | None = attrs.field(default=None, converter=_seed)
+    points: tuple[tuple[float, float, int], ...] | None = attrs.field(
+        default=None, converter=_points
+    )
 
 
 @attrs.frozen
@@ -262,6 +291,13 @@ class AddPoint:
 @attrs.frozen
 class RemovePoint:
     """``remove``: the data point number ``index``."""
+
+    index: int = attrs.field(converter=_index)
+
+
+@attrs.frozen
+class ShowPoint:
+    """``show_point``: the network's drawing shows the outputs at data point ``index``."""
 
     index: int = attrs.field(converter=_index)
 
@@ -321,12 +357,8 @@ def _set(playground: Playground, session: Session, request: SetLeaf) -> Json:
 
 
 def _train_snapshot(playground: Playground, state: TrainState) -> Json:
-    try:
-        network = playground.draw(state.network_dot())
-    except GraphvizNotFoundError as error:
-        state.message = f"the network is not drawn: {error}"
-        network = ""
-    return state.snapshot(network)
+    # The page draws the network from the snapshot's numbers: the Train view needs no Graphviz.
+    return state.snapshot()
 
 
 def _training(session: Session) -> TrainState:
@@ -337,7 +369,13 @@ def _training(session: Session) -> TrainState:
 
 def _setup(playground: Playground, session: Session, request: Setup) -> Json:
     session.train = TrainState(
-        request.dataset, request.hidden, request.activation, request.optimizer, request.lr
+        request.dataset,
+        request.hidden,
+        request.activation,
+        request.optimizer,
+        request.lr,
+        request.seed,
+        request.points,
     )
     return _train_snapshot(playground, session.train)
 
@@ -361,6 +399,12 @@ def _add(playground: Playground, session: Session, request: AddPoint) -> Json:
 def _remove(playground: Playground, session: Session, request: RemovePoint) -> Json:
     state = _training(session)
     state.remove_point(request.index)
+    return _train_snapshot(playground, state)
+
+
+def _show_point(playground: Playground, session: Session, request: ShowPoint) -> Json:
+    state = _training(session)
+    state.show_point(request.index)
     return _train_snapshot(playground, state)
 
 
@@ -393,6 +437,7 @@ ROUTES: Mapping[tuple[str, str], Route] = {
     (_TRAIN, "add"): Route(AddPoint, _add),
     (_TRAIN, "remove"): Route(RemovePoint, _remove),
     (_TRAIN, "remove_nearest"): Route(RemoveNearest, _remove_nearest),
+    (_TRAIN, "show_point"): Route(ShowPoint, _show_point),
 }
 """Each endpoint and action: the request class its body is checked into, and its handler.
 

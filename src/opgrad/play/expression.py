@@ -127,6 +127,7 @@ class ExpressionState:
             )
         self.plan: CompiledGraph = executor.compile(root)
         self.steps: list[NodeStep] = []  # the stepper's records, in the order applied
+        self.before: list[dict[Value, float]] = []  # each step's inputs' pass grads before it
         self.stepper: BackwardStepper | None = None
         self.backward_done = False
         self.nudges: dict[str, float] = {}
@@ -191,6 +192,9 @@ class ExpressionState:
         if self.stepper.done:
             self.message = "every node has passed its gradient back: the pass is complete"
             return
+        node = self.stepper.next_node
+        assert node is not None  # the stepper is not done
+        self.before.append({p: self.stepper.pass_grad(p) for p in node.parents})
         self.steps.append(self.stepper.step())
         self.message = ""
 
@@ -201,6 +205,7 @@ class ExpressionState:
             return
         self.stepper.back()
         self.steps.pop()
+        self.before.pop()
         self.message = ""
 
     def set_leaf(self, name: str, value: float) -> None:
@@ -245,6 +250,7 @@ class ExpressionState:
     def _forget_steps(self) -> None:
         self.stepper = None
         self.steps = []
+        self.before = []
 
     def _name(self, node: Value) -> str:
         return node.label or f"#{self.order.index(node)}"
@@ -267,6 +273,31 @@ class ExpressionState:
             "edges": sorted(
                 {f"v{index[p]}->v{focus}_op" for p in parents} | {f"v{focus}_op->v{focus}"}
             ),
+            "question": self._question(record),
+        }
+
+    def _question(self, record: NodeStep) -> dict[str, Any] | None:
+        """The gradient a learner is asked to predict before a step is shown: its first input's.
+
+        ``answer`` is that input's gradient after the step (every share the step passes it
+        added); ``before`` is what it held, ``upstream`` the node's own gradient, and ``uses``
+        how many of the node's inputs it is (2 for ``x*x``).
+        """
+        if not record.edges:
+            return None
+        assert self.stepper is not None  # steps are only kept while stepping
+        names = self.stepper.names
+        parent = record.edges[0].parent
+        shares = [edge for edge in record.edges if edge.parent is parent]
+        before = self.before[-1][parent]
+        return {
+            "node": names[record.node],
+            "name": names[parent],
+            "answer": json_number(shares[-1].parent_grad),
+            "answer_text": _short(shares[-1].parent_grad),
+            "before_text": _short(before),
+            "upstream_text": _short(record.edges[0].upstream),
+            "uses": len(shares),
         }
 
     def snapshot(self, svg: str) -> dict[str, Any]:

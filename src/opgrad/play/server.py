@@ -31,8 +31,11 @@ MAX_BODY = 64 * 1024
 
 _STATIC = {
     "/": ("index.html", "text/html; charset=utf-8"),
-    "/static/app.js": ("app.js", "text/javascript; charset=utf-8"),
     "/static/style.css": ("style.css", "text/css; charset=utf-8"),
+    **{
+        f"/static/{name}.js": (f"{name}.js", "text/javascript; charset=utf-8")
+        for name in ("app", "page", "graph", "train", "network", "share")
+    },
 }
 
 # The page loads its own script and style only: nothing inline, nothing from elsewhere.

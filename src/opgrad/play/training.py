@@ -14,29 +14,37 @@ from typing import Any
 
 import attrs
 
-from autograd import CompiledGraph, GraphExecutor, Value, to_dot
+from autograd import CompiledGraph, GraphExecutor, Value
 from nn._checks import predicted_class
 from nn.datasets import IRIS_CLASSES, Standardizer, iris, moons, tiny, xor
 from nn.module import ACTIVATIONS, MLP
 from nn.optim import SGD, Adam, Optimizer
 from nn.train import LossName, Trainer
+from opgrad.play.drawing import network_picture
 from opgrad.play.expression import PlayError, json_number
 
 __all__ = [
     "DATASETS",
     "GRID",
     "MAX_POINTS",
+    "MAX_SEED",
     "OPTIMIZERS",
     "Dataset",
     "TrainState",
     "hidden_sizes",
 ]
 
-GRID = 24
+GRID = 40
 """Grid points per axis of the decision regions."""
 
 MAX_POINTS = 400
 """The most data points a 2-D set may hold (points are added by clicking)."""
+
+MAX_SEED = 2**31 - 1
+"""The largest seed of a model's first weights (a seed is a whole number from 0)."""
+
+DIVERGING = 10.0
+"""A run whose loss grows to this many times its first epoch's is said to diverge."""
 
 MAX_LAYERS = 3
 MAX_WIDTH = 32
@@ -176,6 +184,12 @@ def _checked_rate(rate: float) -> float:
     return rate
 
 
+def _checked_seed(seed: int) -> int:
+    if not 0 <= seed <= MAX_SEED:
+        raise PlayError(f"Seed must be a whole number from 0 to {MAX_SEED}")
+    return seed
+
+
 def _optimizer(name: str, params: list[Value], lr: float) -> Optimizer:
     if name == "adam":
         return Adam(params, lr=lr)
@@ -197,6 +211,9 @@ class TrainState:
         activation: One of :data:`nn.module.ACTIVATIONS`; the data set's by default.
         optimizer: One of :data:`OPTIMIZERS`; the data set's by default.
         lr: The learning rate; the data set's by default.
+        seed: Seeds the model's first weights (0 by default).
+        points: The points of a 2-D set as ``(x, y, class)``, in the plot's units, instead
+            of the data set's own (a shared link brings the points a class edited).
 
     Raises:
         PlayError: An unknown name or a setting out of range.
@@ -209,6 +226,8 @@ class TrainState:
         activation: str | None = None,
         optimizer: str | None = None,
         lr: float | None = None,
+        seed: int | None = None,
+        points: Sequence[tuple[float, float, int]] | None = None,
     ) -> None:
         if dataset not in DATASETS:
             raise PlayError(f"Data set must be one of {', '.join(DATASETS)}")
@@ -225,20 +244,28 @@ class TrainState:
             raise PlayError(f"Optimiser must be one of {', '.join(OPTIMIZERS)}")
         self.optimizer_name = optimizer
         self.lr = recipe.lr if lr is None else _checked_rate(lr)
+        self.seed = 0 if seed is None else _checked_seed(seed)
         X, y = recipe.load()
         self.X, self.y = X, list(y)
+        self.plottable = len(X[0]) == 2
+        # The standardiser and the plot's ranges are the data set's own, whatever points it holds.
         self.standardizer = Standardizer().fit(X) if recipe.standardize else None
+        if self.plottable:
+            self.ranges = [_span([p[0] for p in X]), _span([p[1] for p in X])]
+        if points is not None:
+            self._replace_points(points)
         outputs = 1 if recipe.classes is None or len(recipe.classes) == 2 else len(recipe.classes)
-        self.model = MLP(len(X[0]), [*self.hidden, outputs], activation=self.activation, seed=0)
+        self.model = MLP(
+            len(X[0]), [*self.hidden, outputs], activation=self.activation, seed=self.seed
+        )
         self.optimizer = _optimizer(self.optimizer_name, self.model.parameters(), self.lr)
         self.trainer = self._trainer()
         self.loss: list[float] = []
         self.accuracy: list[float] = []
         self.seconds: list[float] = []
         self.message = ""
-        self.plottable = len(X[0]) == 2
+        self.shown = 0  # the data point whose activations the network's drawing shows
         if self.plottable:
-            self.ranges = [_span([p[0] for p in X]), _span([p[1] for p in X])]
             self._grid_points = self._grid_rows()
             self._grid_parts = self._grid()
         self._regions()
@@ -314,27 +341,51 @@ class TrainState:
             self.seconds.append(history.seconds[-1])
             if epochs is None and time.perf_counter() - start >= budget:
                 break
-        self.message = ""
-        if not math.isfinite(self.loss[-1]):
-            self.message = f"the loss is {self.loss[-1]}: lower the learning rate and press Reset"
+        self.message = self._diverging()
         self._regions()
 
-    def add_point(self, x: float, y: float, label: int) -> None:
-        """Add a data point of class ``label`` at (``x``, ``y``), in the plot's units."""
+    def _diverging(self) -> str:
+        """What to say when the loss is not finite or has grown :data:`DIVERGING` times."""
+        first, last = self.loss[0], self.loss[-1]
+        if not math.isfinite(last):
+            return f"the loss is {last}: lower the learning rate and press Reset"
+        if len(self.loss) > 1 and last > DIVERGING * first:
+            return (
+                f"training diverges: the loss grew from {first:.3g} to {last:.3g}; "
+                "lower the learning rate and press Reset"
+            )
+        return ""
+
+    def _point(self, x: float, y: float, label: int) -> list[float]:
+        """The point (``x``, ``y``) of class ``label``, checked against the plot's ranges."""
         if not self.plottable:
             raise PlayError("this data set has 3 features: points are added on 2-D sets only")
         classes = self.recipe.classes or ()
         if not 0 <= label < len(classes):
             raise PlayError(f"Class must be one of 0 to {len(classes) - 1}")
-        if len(self.X) >= MAX_POINTS:
-            raise PlayError(f"the data set holds {MAX_POINTS} points already")
         point = [x, y]
         for value, (low, high), axis in zip(point, self.ranges, self.recipe.features):
             if not low <= value <= high:
                 raise PlayError(f"{axis} must be between {low:.3g} and {high:.3g}")
+        return point
+
+    def _replace_points(self, points: Sequence[tuple[float, float, int]]) -> None:
+        if not self.plottable:
+            raise PlayError("this data set has 3 features: its points cannot be replaced")
+        if not 1 <= len(points) <= MAX_POINTS:
+            raise PlayError(f"points must be a list of 1 to {MAX_POINTS} [x, y, class] lists")
+        self.X = [self._point(x, y, label) for x, y, label in points]
+        self.y = [label for _, _, label in points]
+
+    def add_point(self, x: float, y: float, label: int) -> None:
+        """Add a data point of class ``label`` at (``x``, ``y``), in the plot's units."""
+        point = self._point(x, y, label)
+        if len(self.X) >= MAX_POINTS:
+            raise PlayError(f"the data set holds {MAX_POINTS} points already")
         self.X.append(point)
         self.y.append(label)
         self.trainer = self._trainer()
+        classes = self.recipe.classes or ()
         self.message = f"added a point of class {classes[label]}"
 
     def remove_point(self, index: int) -> None:
@@ -345,6 +396,7 @@ class TrainState:
             raise PlayError("the last point stays: a data set needs at least one")
         del self.X[index]
         del self.y[index]
+        self.shown = min(self.shown, len(self.X) - 1)
         self.trainer = self._trainer()
         self.message = "removed a point"
 
@@ -355,23 +407,22 @@ class TrainState:
         distances = [math.hypot(p[0] - x, p[1] - y) for p in self.X]
         self.remove_point(distances.index(min(distances)))
 
-    def network_dot(self) -> str:
-        """DOT source of the network, one box per neuron with its weights, bias and gradients.
+    def show_point(self, index: int) -> None:
+        """Show the activations at data point ``index`` in the network's drawing."""
+        if not 0 <= index < len(self.X):
+            raise PlayError(f"no point number {index}")
+        self.shown = index
+        self.message = ""
 
-        It is :func:`~autograd.to_dot`'s summarised view of the model applied to the first data
-        point; the gradients are those of the last training step (zero before the first).
+    def network(self) -> dict[str, Any]:
+        """The network's drawing: :func:`~opgrad.play.drawing.network_picture` at the shown point.
+
+        The gradients are those of the last training step (zero before the first).
         """
-        x = [Value(v, label=f"x{j}") for j, v in enumerate(self._inputs(self.X[:1])[0])]
-        outputs = self.model.outputs(x)
-        root = outputs[0]
-        if len(outputs) > 1:
-            # A drawing has one root: the outputs are added up to join them, and say so.
-            root = sum(outputs[1:], outputs[0])
-            root.label = f"the {len(outputs)} outputs added up, to draw them together"
-        # Top to bottom: a layer is a row, so the page's box opens on the inputs and layer 0.
-        return to_dot(root, view="summary", rankdir="TB")
+        point = self._inputs([self.X[self.shown]])[0]
+        return network_picture(self.model, point, self.recipe.features, self.shown)
 
-    def snapshot(self, network_svg: str = "") -> dict[str, Any]:
+    def snapshot(self) -> dict[str, Any]:
         """What the page shows, as JSON-ready data."""
         recipe = self.recipe
         result: dict[str, Any] = {
@@ -382,6 +433,7 @@ class TrainState:
                 "activation": self.activation,
                 "optimizer": self.optimizer_name,
                 "lr": self.lr,
+                "seed": self.seed,
             },
             "model": repr(self.model),
             "parameters": len(self.model.parameters()),
@@ -392,7 +444,7 @@ class TrainState:
             "accuracy": self.accuracy,
             "epoch_seconds": self.seconds[-1] if self.seconds else None,
             "message": self.message,
-            "network_svg": network_svg,
+            "network": self.network(),
             "plot": None,
         }
         if self.plottable:
