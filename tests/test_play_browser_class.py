@@ -113,8 +113,19 @@ HOSTILE = [
 ]
 
 
+READ_LINK = """async (hash) => {
+    const share = await import(new URL("static/share.js", location.href).href);
+    try {
+        share.readLink(hash);
+        return "read";
+    } catch (error) {
+        return `${error.constructor.name}: ${error.message}`;
+    }
+}"""
+
+
 def test_browser_hostile_links_say_what_is_wrong_and_the_page_works_on(
-    browser: Any, play_server: PlayServer
+    browser: Any, page: Any, play_server: PlayServer
 ) -> None:
     url = play_server.url
     cases = [
@@ -138,11 +149,17 @@ def test_browser_hostile_links_say_what_is_wrong_and_the_page_works_on(
         ),
         (link(url, {"version": 2})[len(url) :], "of a version this page does not know"),
     ]
+    # The page's own reader, on each link: a LinkError naming what is wrong, never another error.
     for fragment, message in cases:
+        said = page.evaluate(READ_LINK, fragment)
+        assert said.startswith("LinkError: ")
+        assert message in said
+    # Whole pages (few: the server keeps 8 sessions in use): the banner, and the page works.
+    for fragment, message in [cases[0], cases[7]]:
         for opened in open_page(browser, url + fragment):
             banner = opened.get_by_role("alert").filter(has_text="This link's set-up was not used")
             expect(banner).to_contain_text(message)
-            opened.get_by_role("button", name="Backward").click()  # and the page works
+            opened.get_by_role("button", name="Backward").click()
             opened.get_by_text("backward pass done").wait_for()
     # Values the server refuses are said in the banner, and the view opens as it would.
     refused = {"version": 1, "view": "train", "train": {"dataset": "moons", "lr": 100}}
