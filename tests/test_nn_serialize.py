@@ -153,6 +153,8 @@ CORRUPTIONS: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "nouts empty": (_set("nouts", []), "nouts is empty"),
     "nouts bad size": (_set("nouts", [3, "1"]), r"nouts\[1\] must be a positive int, got '1'"),
     "activation": (_set("activation", "gelu"), "activation must be one of"),
+    "output": (_set("output", "gelu"), "output must be one of linear, relu, tanh, sigmoid"),
+    "output list": (_set("output", ["tanh"]), r"output must be one of .*, got \['tanh'\]"),
     "metadata list": (_set("metadata", []), "metadata must be a JSON object"),
     "more layers than nouts": (_set("nouts", [3, 1, 1]), "nouts has 3 layers but layers has 2"),
     "layer size": (_set("nouts", [4, 1]), r"layer L0 has 3 neurons, expected 4 \(nouts\[0\]\)"),

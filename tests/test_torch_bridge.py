@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from autograd import Value
-from nn import MLP
+from nn import MLP, LectureMLP
 from torchtools import installed_torch
 
 DOCS_PAGE = Path(__file__).resolve().parent.parent / "docs" / "torch.md"
@@ -72,6 +72,23 @@ def test_from_torch_reads_back_the_same_model_bit_for_bit(torch: Any, activation
         assert [v.data for v in back.outputs(row)] == [v.data for v in model.outputs(row)]
 
 
+@pytest.mark.parametrize("output", ["relu", "tanh", "sigmoid"])
+def test_an_output_activation_goes_to_torch_and_back(torch: Any, output: str) -> None:
+    model = MLP(2, [4, 3], activation="relu", output=output, seed=4)
+    net = model.to_torch()
+    assert [type(part).__name__.lower() for part in net[1::2]] == ["relu", output]
+    X = _inputs(5, 2, seed=5)
+    theirs = net(torch.tensor(X, dtype=torch.float64)).tolist()
+    for row, want in zip(X, theirs):
+        got = [v.data for v in model.outputs(row)]
+        assert max(abs(a - b) for a, b in zip(got, want)) <= 1e-15
+    back = MLP.from_torch(net)
+    assert (back.activation, back.output) == ("relu", output)
+    assert [p.data for p in back.parameters()] == [p.data for p in model.parameters()]
+    lecture = MLP.from_torch(LectureMLP(3, [1], seed=0).to_torch(), activation="tanh")
+    assert repr(lecture) == "MLP(3, [1], output='tanh')"
+
+
 def test_from_torch_reads_a_model_trained_in_torch(torch: Any) -> None:
     torch.manual_seed(0)
     net = torch.nn.Sequential(
@@ -98,11 +115,11 @@ def test_from_torch_refuses_what_an_mlp_cannot_compute(torch: Any) -> None:
     nn_ = torch.nn
     cases = [
         (nn_.Linear(2, 3), TypeError, "expected a torch.nn.Sequential, got Linear"),
-        (nn_.Sequential(), TypeError, "must start and end with a Linear layer"),
+        (nn_.Sequential(), TypeError, "the Sequential is empty; it must start with a Linear"),
         (
-            nn_.Sequential(nn_.Linear(2, 3), nn_.ReLU()),
+            nn_.Sequential(nn_.Linear(2, 3), nn_.ReLU(), nn_.ReLU()),
             TypeError,
-            "must start and end with a Linear layer",
+            "layer 2 must be a torch.nn.Linear with a bias",
         ),
         (
             nn_.Sequential(nn_.Linear(2, 3), nn_.GELU(), nn_.Linear(3, 1)),

@@ -231,3 +231,20 @@ def test_value_display_goes_through_the_views_seam(monkeypatch: pytest.MonkeyPat
     assert seen == [(x, {"text/plain"}, None)]
     with pytest.raises(TypeError, match="needs a callable"):
         set_display("svg")  # type: ignore[arg-type]
+
+
+def test_value_zero_grad_zeroes_its_graph_so_hand_set_grads_do_not_double() -> None:
+    """The lecture sets grads by hand; a backward after that adds on top (issue 21, Why 2)."""
+    a, b = Value(2.0), Value(-3.0)
+    L = a * b + a
+    L.grad, a.grad = 1.0, -2.0  # the hand-set gradients, as the lecture fills them in
+    L.backward()
+    assert (L.grad, a.grad, b.grad) == (2.0, -4.0, 2.0)  # doubled: backward adds
+    L.zero_grad()
+    assert (L.grad, a.grad, b.grad) == (0.0, 0.0, 0.0)
+    other = Value(5.0)
+    other.grad = 3.0
+    L.zero_grad()  # only L's graph
+    assert other.grad == 3.0
+    L.backward()
+    assert (L.grad, a.grad, b.grad) == (1.0, -2.0, 2.0)

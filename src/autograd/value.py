@@ -224,12 +224,26 @@ class Value:
         """Add d(self)/d(node) into ``grad`` of every node of this graph.
 
         Shorthand for ``GraphExecutor().backward(self, seed)``. Calling it twice adds the
-        gradient twice, exactly; use :meth:`GraphExecutor.zero_grad` (or a model's
-        ``zero_grad``) between steps.
+        gradient twice, exactly; use :meth:`zero_grad` (or a model's ``zero_grad``)
+        between steps. It adds into grads set by hand too: zero them before it.
         """
         from autograd.executor import DEFAULT_EXECUTOR
 
         DEFAULT_EXECUTOR.backward(self, seed)
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0.0 on every node of this graph (``GraphExecutor().zero_grad(self)``).
+
+        Examples:
+            >>> a = Value(2.0); L = a * a
+            >>> L.backward(); L.backward(); a.grad
+            8.0
+            >>> L.zero_grad(); L.grad, a.grad
+            (0.0, 0.0)
+        """
+        from autograd.executor import DEFAULT_EXECUTOR
+
+        DEFAULT_EXECUTOR.zero_grad(self)
 
     def _repr_mimebundle_(
         self, include: Container[str] | None = None, exclude: Container[str] | None = None

@@ -9,7 +9,7 @@ from nn.losses import (
     mse,
     softmax_cross_entropy,
 )
-from nn.module import MLP, Layer, Module, MultiLayerPerceptron, Neuron
+from nn.module import MLP, Layer, LectureMLP, Module, MultiLayerPerceptron, Neuron
 from nn.optim import SGD, Adam, LinearDecay, Optimizer
 from nn.plot import plot_decision_boundary, plot_history
 from nn.serialize import load_model, save_model
@@ -23,6 +23,7 @@ __all__ = [
     "Graph",
     "History",
     "Layer",
+    "LectureMLP",
     "LinearDecay",
     "Module",
     "MultiLayerPerceptron",

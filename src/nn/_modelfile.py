@@ -26,7 +26,8 @@ FORMAT = "opgrad-mlp"
 FORMAT_VERSION = 1
 """The ``version`` field this release writes and the only one it reads."""
 
-_KEYS = {"format", "version", "nin", "nouts", "activation", "layers", "metadata"}
+_KEYS = {"format", "version", "nin", "nouts", "activation", "output", "layers", "metadata"}
+_OPTIONAL = {"output", "metadata"}  # absent: a linear output layer, no metadata
 
 MAX_BYTES = 16 * 2**20
 """The largest model file read: 16 MiB, room for about 800,000 parameters written out in full
@@ -48,10 +49,14 @@ def write_model_file(
     nin: int,
     nouts: Sequence[int],
     activation: str,
+    output: str = "linear",
     weights: Weights,
     metadata: dict[str, Any],
 ) -> None:
     """Write a model's fields to ``path`` as JSON, atomically (the layout: :func:`nn.save_model`).
+
+    ``output``, the output layer's activation, is written only when it is not "linear", so a
+    model with a linear output (every MLP before the field existed) writes the same file.
 
     Raises:
         TypeError: ``metadata`` holds something JSON cannot represent.
@@ -62,6 +67,7 @@ def write_model_file(
         "nin": nin,
         "nouts": list(nouts),
         "activation": activation,
+        **({} if output == "linear" else {"output": output}),
         "layers": [[{"w": w, "b": b} for w, b in layer] for layer in weights],
         "metadata": metadata,
     }
@@ -84,12 +90,16 @@ class _InvalidError(Exception):
 
 def read_model_file(
     path: str | os.PathLike[str], activations: Sequence[str]
-) -> tuple[int, list[int], str, Weights, dict[str, Any]]:
-    """Read and check a whole model file; return ``nin, nouts, activation, weights, metadata``.
+) -> tuple[int, list[int], str, str, Weights, dict[str, Any]]:
+    """Read and check a whole model file.
+
+    Returns ``nin, nouts, activation, output, weights, metadata``; ``output`` is "linear" when
+    the file has no ``output`` field.
 
     Args:
         path: The file to read.
-        activations: The activation names a model may have.
+        activations: The activation names a model may have (the output's may also be
+            "linear").
 
     Raises:
         ValueError: The file is not valid JSON (truncated, corrupted), is not an opgrad model,
@@ -206,7 +216,7 @@ def _short(x: object) -> str:
 
 def _validate(
     document: object, activations: Sequence[str]
-) -> tuple[int, list[int], str, Weights, dict[str, Any]]:
+) -> tuple[int, list[int], str, str, Weights, dict[str, Any]]:
     """Check a parsed model file completely; return its fields or raise _InvalidError."""
     if not isinstance(document, dict):
         raise _InvalidError(f"expected a JSON object at the top, got {type(document).__name__}")
@@ -217,7 +227,7 @@ def _validate(
         raise _InvalidError(
             f"format version {version!r} is not supported (this opgrad reads {FORMAT_VERSION})"
         )
-    missing = sorted(_KEYS - {"metadata"} - document.keys())
+    missing = sorted(_KEYS - _OPTIONAL - document.keys())
     if missing:
         raise _InvalidError(f"missing field(s): {', '.join(missing)}")
     unknown = sorted(document.keys() - _KEYS)
@@ -241,6 +251,11 @@ def _validate(
         raise _InvalidError(
             f"activation must be one of {', '.join(activations)}, got {activation!r}"
         )
+    output = document.get("output", "linear")
+    if output not in ("linear", *activations):
+        raise _InvalidError(
+            f"output must be one of linear, {', '.join(activations)}, got {_short(output)}"
+        )
     metadata = document.get("metadata", {})
     if not isinstance(metadata, dict):
         raise _InvalidError(f"metadata must be a JSON object, got {type(metadata).__name__}")
@@ -257,7 +272,7 @@ def _validate(
             )
         weights.append([_neuron(n, fan_in, f"L{i}.N{j}") for j, n in enumerate(neurons)])
         fan_in = nout
-    return nin, nouts, str(activation), weights, metadata
+    return nin, nouts, str(activation), str(output), weights, metadata
 
 
 def _neuron(neuron: object, fan_in: int, where: str) -> tuple[list[float], float]:

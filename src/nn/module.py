@@ -18,7 +18,16 @@ from nn._modelfile import read_model_file, write_model_file
 if TYPE_CHECKING:  # typing has Unpack from Python 3.11; the annotations are never evaluated
     from typing_extensions import Unpack
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "MultiLayerPerceptron", "Neuron"]
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "Layer",
+    "LectureMLP",
+    "Module",
+    "MultiLayerPerceptron",
+    "Neuron",
+    "NeuronKind",
+]
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid")
 """The names accepted by ``activation=``."""
@@ -96,6 +105,12 @@ def _check_activation(activation: object) -> str:
     if activation not in _ACTIVATE:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
     return str(activation)
+
+
+def _check_output(output: object) -> str:
+    if output != "linear" and output not in _ACTIVATE:
+        raise ValueError(f"output must be one of linear, {', '.join(ACTIVATIONS)}; got {output!r}")
+    return str(output)
 
 
 def _resolve_rng(seed: int | None, rng: random.Random | None) -> random.Random | None:
@@ -279,13 +294,21 @@ def _with_weights(
     nin: int,
     nouts: list[int],
     activation: str,
+    output: str,
     weights: list[list[tuple[list[float], float]]],
     metadata: Mapping[str, Any],
 ) -> MLP:
     """An MLP of these sizes holding these weights (per layer, per neuron: weights, bias)."""
     # Initial weights come from a private generator: loading must not consume the caller's
     # random.
-    model = MLP(nin, nouts, activation=activation, rng=random.Random(0), metadata=metadata)
+    model = MLP(
+        nin,
+        nouts,
+        activation=activation,
+        output=output,
+        rng=random.Random(0),
+        metadata=metadata,
+    )
     for layer, layer_weights in zip(model.layers, weights, strict=True):
         for neuron, (w, b) in zip(layer.neurons, layer_weights, strict=True):
             for wi, value in zip(neuron.w, w, strict=True):
@@ -298,8 +321,10 @@ class MLP(Module):
     """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs; the last is linear.
 
     Compatible with micrograd's ``MLP(nin, nouts)``: with the same ``random.seed`` it starts from
-    the same weights and computes the same numbers. Layer ``i`` is labelled ``Li``, so the
-    parameters read ``L0.N3.w1``, ``L0.N3.b``, ...
+    the same weights and computes the same numbers (ReLU hidden layers, a linear output: the
+    network of micrograd's demo). Layer ``i`` is labelled ``Li``, so the parameters read
+    ``L0.N3.w1``, ``L0.N3.b``, ... The network of the backprop lecture, tanh in every layer
+    and the output too, is :class:`LectureMLP`.
 
     Args:
         nin: How many inputs, at least 1: unlike a Layer, an MLP is a model of data, which the
@@ -307,6 +332,8 @@ class MLP(Module):
             could only learn a constant).
         nouts: The size of each layer, the last one being the output layer.
         activation: The hidden layers' activation: "relu" (default), "tanh" or "sigmoid".
+        output: The output layer's: "linear" (default: any number can come out), "relu",
+            "tanh" or "sigmoid".
         seed: Draw the initial weights from ``random.Random(seed)``.
         rng: Draw the initial weights from this generator.
         metadata: JSON-compatible data saved with the model (a standardiser's dict, class
@@ -333,6 +360,7 @@ class MLP(Module):
         nouts: Sequence[int],
         *,
         activation: str = "relu",
+        output: str = "linear",
         seed: int | None = None,
         rng: random.Random | None = None,
         metadata: Mapping[str, Any] | None = None,
@@ -342,20 +370,19 @@ class MLP(Module):
             raise ValueError(f"MLP nouts must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [positive_int(n, f"MLP layer size nouts[{i}]") for i, n in enumerate(nouts)]
         self.activation = _check_activation(activation)
+        self.output = _check_output(output)
         self.metadata: dict[str, Any] = dict(metadata or {})
         generator = _resolve_rng(seed, rng)
         sizes = [nin, *self.nouts]
-        last = len(self.nouts) - 1
+        kinds: list[NeuronKind] = [{"activation": activation}] * (len(self.nouts) - 1)
+        kinds.append(
+            {"activation": activation, "nonlin": False}
+            if output == "linear"
+            else {"activation": output, "nonlin": True}
+        )
         self.layers = [
-            Layer(
-                sizes[i],
-                sizes[i + 1],
-                nonlin=i != last,
-                activation=activation,
-                rng=generator,
-                name=f"L{i}",
-            )
-            for i in range(len(self.nouts))
+            Layer(sizes[i], sizes[i + 1], rng=generator, name=f"L{i}", **kind)
+            for i, kind in enumerate(kinds)
         ]
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
@@ -389,6 +416,7 @@ class MLP(Module):
             nin=self.nin,
             nouts=self.nouts,
             activation=self.activation,
+            output=self.output,
             weights=self._weights(),
             metadata=self.metadata,
         )
@@ -404,20 +432,21 @@ class MLP(Module):
         The result is a plain :class:`MLP` even when called on a subclass: the file holds an
         MLP's fields alone, not what a subclass's constructor may need.
         """
-        nin, nouts, activation, weights, metadata = read_model_file(path, ACTIVATIONS)
-        return _with_weights(nin, nouts, activation, weights, metadata)
+        nin, nouts, activation, output, weights, metadata = read_model_file(path, ACTIVATIONS)
+        return _with_weights(nin, nouts, activation, output, weights, metadata)
 
     def to_torch(self) -> Any:
         """The same network in PyTorch: a ``torch.nn.Sequential`` of float64 layers.
 
         ``torch.nn.Linear`` layers whose weight rows are the neurons' weights and whose biases
-        are theirs, with ``ReLU``, ``Tanh`` or ``Sigmoid`` between them: the same function,
+        are theirs, with ``ReLU``, ``Tanh`` or ``Sigmoid`` between them (and after the last,
+        for an output that is not linear): the same function,
         the same weights (copied, not shared). Needs PyTorch (``pip install
         'opgrad[torch]'``); see "Graduating to PyTorch" in the docs.
         """
         from nn.torch_bridge import sequential
 
-        return sequential(self.nin, self.nouts, self.activation, self._weights())
+        return sequential(self.nin, self.nouts, self.activation, self._weights(), self.output)
 
     @classmethod
     def from_torch(
@@ -430,7 +459,8 @@ class MLP(Module):
         """Read back a ``torch.nn.Sequential`` of the form :meth:`to_torch` makes.
 
         ``Linear`` layers with biases, one kind of activation between them (``ReLU``, ``Tanh``
-        or ``Sigmoid``); weights of any float dtype. The result is a plain :class:`MLP`.
+        or ``Sigmoid``), and after the last one the output's activation if it has one; weights
+        of any float dtype. The result is a plain :class:`MLP`.
 
         Args:
             model: The PyTorch model.
@@ -446,11 +476,14 @@ class MLP(Module):
 
         if activation is not None:
             _check_activation(activation)
-        nin, nouts, found, weights = read_sequential(model, activation)
-        return _with_weights(nin, nouts, found, weights, dict(metadata or {}))
+        nin, nouts, found, output, weights = read_sequential(model, activation)
+        return _with_weights(nin, nouts, found, output, weights, dict(metadata or {}))
 
     def __repr__(self) -> str:
-        return f"MLP({self.nin}, {self.nouts}, activation={self.activation!r})"
+        # The hidden layers' activation only when there are hidden layers to apply it.
+        hidden = f", activation={self.activation!r}" if len(self.nouts) > 1 else ""
+        output = f", output={self.output!r}" if self.output != "linear" else ""
+        return f"MLP({self.nin}, {self.nouts}{hidden}{output})"
 
     def _summary_rows(self) -> list[tuple[str, int, int, str, int]]:
         return [row for layer in self.layers for row in layer._summary_rows()]
@@ -458,3 +491,39 @@ class MLP(Module):
 
 MultiLayerPerceptron = MLP
 """The long name of :class:`MLP` (the same class)."""
+
+
+class LectureMLP(MLP):
+    """The backprop lecture's network: an :class:`MLP` with tanh in every layer, output included.
+
+    ``LectureMLP(nin, nouts)`` is ``MLP(nin, nouts, activation="tanh", output="tanh")``: its
+    outputs lie in (-1, 1), as the lecture's targets do. With the lecture's loop (sum of
+    squared errors, ``p.data -= 0.05 * p.grad``) it learns the four samples of
+    :func:`nn.datasets.tiny`; micrograd's :class:`MLP` with ReLU hidden layers can stall there
+    with every ReLU dead. Saved, loaded or read back from PyTorch, it is an ``MLP`` with those
+    two activations.
+
+    Examples:
+        >>> from nn import LectureMLP
+        >>> n = LectureMLP(3, [4, 4, 1], seed=0)
+        >>> n
+        LectureMLP(3, [4, 4, 1])
+        >>> [layer.neurons[0].activation for layer in n.layers]
+        ['tanh', 'tanh', 'tanh']
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        *,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            nin, nouts, activation="tanh", output="tanh", seed=seed, rng=rng, metadata=metadata
+        )
+
+    def __repr__(self) -> str:
+        return f"LectureMLP({self.nin}, {self.nouts})"

@@ -35,12 +35,15 @@ def _torch() -> Any:
     return torch
 
 
-def sequential(nin: int, nouts: Sequence[int], activation: str, weights: Weights) -> Any:
+def sequential(
+    nin: int, nouts: Sequence[int], activation: str, weights: Weights, output: str = "linear"
+) -> Any:
     """A ``torch.nn.Sequential``: ``Linear`` layers of float64 with the activation between them.
 
     Layer i is ``torch.nn.Linear(sizes[i], sizes[i + 1], dtype=torch.float64)`` whose weight
     row j is neuron j's weights and whose bias is the neurons' biases, followed, except for the
     last, by ``torch.nn.ReLU()``, ``Tanh()`` or ``Sigmoid()``: the same function as the MLP.
+    The last is followed by the ``output`` activation's module unless it is "linear".
     """
     torch = _torch()
     sizes = [nin, *nouts]
@@ -51,22 +54,25 @@ def sequential(nin: int, nouts: Sequence[int], activation: str, weights: Weights
             linear.weight.copy_(torch.tensor([w for w, _ in layer], dtype=torch.float64))
             linear.bias.copy_(torch.tensor([b for _, b in layer], dtype=torch.float64))
         layers.append(linear)
-        if i != len(weights) - 1:
-            layers.append(getattr(torch.nn, _MODULES[activation])())
+        kind = activation if i != len(weights) - 1 else output
+        if kind != "linear":
+            layers.append(getattr(torch.nn, _MODULES[kind])())
     return torch.nn.Sequential(*layers)
 
 
 def read_sequential(
     model: Any, activation: str | None = None
-) -> tuple[int, list[int], str, Weights]:
-    """The sizes, activation and weights of a ``Sequential`` that :func:`sequential` could make.
+) -> tuple[int, list[int], str, str, Weights]:
+    """The sizes, activations and weights of a ``Sequential`` that :func:`sequential` could make.
 
-    The model must alternate ``torch.nn.Linear`` layers (with a bias) and one kind of
-    activation (``ReLU``, ``Tanh`` or ``Sigmoid``: those classes themselves, not subclasses or
-    classes of the same name), starting and ending with a ``Linear``, each layer's inputs the
-    previous one's outputs. Weights of any float dtype are read as Python floats (float32 ones
-    exactly); complex ones are refused, and so are a weight or bias whose shape is not the
-    layer's ``(out_features, in_features)`` and ``(out_features,)``.
+    Returns ``nin, nouts, activation, output, weights``. The model must alternate
+    ``torch.nn.Linear`` layers (with a bias) and one kind of activation (``ReLU``, ``Tanh`` or
+    ``Sigmoid``: those classes themselves, not subclasses or classes of the same name),
+    starting with a ``Linear``, each layer's inputs the previous one's outputs. It ends with a
+    ``Linear`` (a linear output) or with the output's activation, of any of the three kinds.
+    Weights of any float dtype are read as Python floats (float32 ones exactly); complex ones
+    are refused, and so are a weight or bias whose shape is not the layer's
+    ``(out_features, in_features)`` and ``(out_features,)``.
 
     Args:
         model: The ``torch.nn.Sequential``.
@@ -99,9 +105,11 @@ def read_sequential(
                 f"{', '.join(f'torch.nn.{n}()' for n in _MODULES.values())}, "
                 f"got {part!r} (class {type(part).__module__}.{type(part).__qualname__})"
             )
-    if not parts or len(parts) % 2 == 0:
-        raise TypeError("MLP.from_torch: the Sequential must start and end with a Linear layer")
-    found = {kinds[type(part)] for part in parts[1::2]}
+    if not parts:
+        raise TypeError("MLP.from_torch: the Sequential is empty; it must start with a Linear")
+    output = "linear" if len(parts) % 2 else kinds[type(parts[-1])]
+    hidden = parts[1::2] if len(parts) % 2 else parts[1:-1:2]
+    found = {kinds[type(part)] for part in hidden}
     if len(found) > 1:
         raise TypeError(
             "MLP.from_torch: the hidden layers must share one activation, got "
@@ -127,7 +135,7 @@ def read_sequential(
                 raise ValueError(f"MLP.from_torch: layer {2 * i} has a weight that is not finite")
         nouts.append(int(linear.out_features))
         weights.append([(row, b) for row, b in zip(rows, biases, strict=True)])
-    return nin, nouts, read or activation or "relu", weights
+    return nin, nouts, read or activation or "relu", output, weights
 
 
 def _numbers(torch: Any, linear: Any, index: int) -> tuple[list[list[float]], list[float]]:
