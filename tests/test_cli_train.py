@@ -85,6 +85,16 @@ def test_cli_train_tiny_is_a_regression_with_the_loss_plot_alone(
     assert abs(float(out.removeprefix("output: ")) - 1.0) < 0.1  # the first sample's target
 
 
+def test_cli_train_with_no_hidden_layer_trains_a_linear_model(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _ = run(capsys, "train", "xor", "--epochs", "2", "--hidden", "")
+    assert status == 0
+    assert out.splitlines()[1] == "model: MLP(2, [1]), 3 parameters, seed 0"
+    status, out, _ = run(capsys, "train", "xor", "--epochs", "2", "--hidden", " ")
+    assert status == 0
+
+
 def test_cli_train_options_override_the_recipe(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(
         capsys,
