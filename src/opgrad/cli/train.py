@@ -67,7 +67,10 @@ def _training_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--epochs", type=positive_int, metavar="N", help="passes over the data")
     parser.add_argument("--lr", type=positive_float, metavar="RATE", help="learning rate")
     parser.add_argument(
-        "--hidden", type=_hidden, metavar="SIZES", help="hidden layer sizes, e.g. 16,16 ('' for none: a linear model)"
+        "--hidden",
+        type=_hidden,
+        metavar="SIZES",
+        help="hidden layer sizes, e.g. 16,16 ('' for none: a linear model)",
     )
     parser.add_argument("--activation", choices=ACTIVATIONS, help="hidden layers' activation")
     parser.add_argument("--optimizer", choices=("sgd", "adam"), help="the optimiser")
