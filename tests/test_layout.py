@@ -36,7 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("autograd",),  # the package's __init__, which re-exports everything below it
     # nn.torch_bridge works on plain numbers, so that MLP.to_torch/from_torch can call it.
     ("nn._checks", "nn._modelfile", "nn.datasets", "nn.torch_bridge"),
-    ("nn.module", "nn.losses", "nn.optim", "nn.serialize"),
+    ("nn.module", "nn.dead", "nn.losses", "nn.optim", "nn.serialize"),
     ("nn.batch",),
     ("nn.train",),
     ("nn.plot",),

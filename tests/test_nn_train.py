@@ -12,6 +12,7 @@ import math
 import random
 import struct
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,16 +27,19 @@ from nn import (
     Evaluation,
     Graph,
     History,
+    LectureMLP,
     LinearDecay,
     Module,
     Optimizer,
     Trainer,
     build_graph,
+    dead_relu_layers,
     fit,
     max_margin,
     mse,
     softmax_cross_entropy,
 )
+from nn.datasets import tiny
 
 # Two separable blobs (labels -1/+1) and three (class indices), small enough to train in ms.
 BLOBS_X = [[-1.0, -1.2], [-1.5, -0.7], [-0.8, -1.6], [1.1, 0.9], [1.4, 1.3], [0.7, 1.5]]
@@ -566,3 +570,19 @@ def test_verbose_every_k_epochs_prints_those_and_the_last(
     assert [line.split("  ")[0] for line in lines] == ["epoch 2/5", "epoch 4/5", "epoch 5/5"]
     with pytest.raises(ValueError, match="verbose must be a bool or an int >= 0, got -1"):
         _trainer(verbose=-1)
+
+
+def test_fit_warns_when_every_relu_of_a_layer_is_dead() -> None:
+    X, y = tiny()
+    model = MLP(3, [4, 4, 1], seed=0)
+    for neuron in model.layers[1].neurons:
+        neuron.b.data = -100.0  # L1's sums are negative on every sample: all dead
+    trainer = Trainer(model, SGD(model.parameters(), lr=0.05), "mse")
+    with pytest.warns(RuntimeWarning, match=r"every ReLU of layer L1 is dead \(0 on all 4 "):
+        trainer.fit(X, y, epochs=2)
+    lecture = LectureMLP(3, [4, 4, 1], seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Trainer(lecture, SGD(lecture.parameters(), lr=0.05), "mse").fit(X, y, epochs=2)
+    assert dead_relu_layers(lecture, X) == []  # tanh layers are never reported
+    assert dead_relu_layers(model, X) == ["L1"]

@@ -1,5 +1,6 @@
 """opgrad's neural-network library, built on the autograd engine's public API."""
 
+from nn.dead import dead_relu_layers
 from nn.losses import (
     accuracy,
     binary_accuracy,
@@ -34,6 +35,7 @@ __all__ = [
     "binary_accuracy",
     "binary_cross_entropy",
     "build_graph",
+    "dead_relu_layers",
     "fit",
     "l2",
     "load_model",

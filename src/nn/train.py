@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -27,6 +28,7 @@ from nn.batch import (
     target_numbers,
 )
 from nn.datasets import check_features
+from nn.dead import dead_relu_layers
 from nn.module import Module
 from nn.optim import Optimizer, _rate
 
@@ -304,6 +306,15 @@ class Trainer:
         finally:
             if bar is not None:
                 bar.close()
+        if epochs:
+            for name in dead_relu_layers(self.model, X):
+                warnings.warn(
+                    f"Trainer.fit: every ReLU of layer {name} is dead (0 on all {len(X)} "
+                    "training samples): no gradient passes it, so the loss cannot fall further; "
+                    "try tanh, a smaller learning rate or another seed",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
         return history
 
     def _check_set(
