@@ -45,7 +45,7 @@ def test_animate_backward_html_has_a_frame_per_node_and_no_urls(tmp_path: Path) 
     assert last.count(">grad 0.5<") == 6  # n, x1w1x2w2, b, x1w1, x2w2, x2
     assert "w1.grad += x1w1.grad * d(x1w1)/d(w1) = 0.5 * 2 = 1 &#45;&gt; 1" in last
     second = frames[1][1]
-    assert "1/5: o (tanh) passes its gradient back" in second
+    assert "Frame 2 of 6: o (tanh) passes its gradient back" in second
     assert second.count(">grad 0.5<") == 1  # only n has its gradient after the first step
 
 
@@ -127,6 +127,24 @@ def test_animate_backward_refuses_bad_arguments(
 def test_animate_backward_caption_names_an_unlabelled_nodes_op_once(tmp_path: Path) -> None:
     x = Value(3.0, label="x")
     page = animate_backward(x * 2 + 1, tmp_path / "unlabelled.html").read_text()
-    assert "1/2: #4(+) passes its gradient back" in page
-    assert "2/2: #2(*) passes its gradient back" in page
+    assert "Frame 2 of 3: #4(+) passes its gradient back" in page
+    assert "Frame 3 of 3: #2(*) passes its gradient back" in page
     assert "(+) (+)" not in page
+
+
+@needs_graphviz
+def test_animate_backward_captions_number_frames_as_the_counter_and_stay_full_size(
+    tmp_path: Path,
+) -> None:
+    """The counter's "frame 4 of 6" was captioned 3/5, and the SVG shrank its text to ~8 px."""
+    x = Value(3.0, label="x")
+    page = animate_backward(x * 2 + 1, tmp_path / "numbered.html").read_text()
+    frames = FRAME.findall(page)
+    count = len(frames)
+    assert f"frame 1 of {count}" in page  # the counter
+    for i, frame in frames:
+        assert f"Frame {int(i) + 1} of {count}: " in frame
+    assert "max-width: 100%" not in page  # drawn at Graphviz's size, scrolling if wide
+    sizes = {float(size) for size in re.findall(r'font-size="([\d.]+)"', page)}
+    assert sizes
+    assert min(sizes) >= 11.0  # points: 11 pt is 14.7 px at the size drawn

@@ -57,19 +57,23 @@ def _frames(root: Value, selection: _Selection) -> list[_Frame]:
 
     seeded = dict.fromkeys(shown, 0.0) | {root: 1.0}
     frames = [_Frame(seeded, None, (), f"Backward pass from {name}: seed {name}.grad = 1")]
-    total = sum(1 for node in shown if node.op is not None)
     while not stepper.done:
         step = stepper.step()
         node = step.node
         if node in drawn and step.edges:
             who = _named_with_op(node, names[node])
-            header = f"{len(frames)}/{total}: {who} passes its gradient back"
+            header = f"{who} passes its gradient back"
             parents = tuple(edge.parent for edge in step.edges)
             frames.append(_Frame(state(), node, parents, "\n".join([header, *step.lines])))
     final = state()
     if final != frames[-1].grads:  # nodes not drawn still added to drawn ones
         frames.append(_Frame(final, None, (), "Backward pass complete (some steps not drawn)"))
-    return frames
+    # Numbered as the page's counter and the slider count them: the seed is frame 1.
+    count = len(frames)
+    return [
+        attrs.evolve(frame, caption=f"Frame {i} of {count}: {frame.caption}")
+        for i, frame in enumerate(frames, start=1)
+    ]
 
 
 _HTML = string.Template("""<!DOCTYPE html>
@@ -82,8 +86,10 @@ body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
 .controls { display: flex; gap: 0.5em; align-items: center; margin-bottom: 1em; }
 .controls input[type=range] { flex: 0 1 24em; }
 .frame { display: none; }
-.frame.current { display: block; }
-.frame svg { max-width: 100%; height: auto; }
+.frame.current { display: block; overflow-x: auto; }
+/* Drawn at Graphviz's size (14 pt text), never shrunk to the window: a wide graph scrolls
+   sideways rather than turning its captions and numbers into 8 px print. */
+.frame svg { max-width: none; height: auto; }
 </style>
 </head>
 <body>
