@@ -250,3 +250,17 @@ def test_train_state_says_when_a_run_diverges() -> None:
     calm = TrainState("moons")
     calm.run(epochs=20)
     assert calm.message == ""
+
+
+def test_train_state_says_when_every_relu_of_a_layer_is_dead() -> None:
+    # Issue 21: the Trainer warns about dead ReLUs; the page shows it as the run's message.
+    state = TrainState("moons")
+    for neuron in state.model.layers[0].neurons:
+        neuron.b.data = -100.0
+    state.run(epochs=2)
+    assert state.message.startswith(
+        "every ReLU of layer L0 is dead (0 on all 100 training samples)"
+    )
+    healthy = TrainState("moons")
+    healthy.run(epochs=2)
+    assert healthy.message == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +46,8 @@ MAX_SEED = 2**31 - 1
 
 DIVERGING = 10.0
 """A run whose loss grows to this many times its first epoch's is said to diverge."""
+
+_DEAD_PREFIX = "Trainer.fit: "  # how the Trainer's dead-ReLU warning opens
 
 MAX_LAYERS = 3
 MAX_WIDTH = 32
@@ -329,11 +332,20 @@ class TrainState:
         start = time.perf_counter()
         done = 0
         X = self._inputs(self.X)
+        dead: list[str] = []
         while done < limit:
             try:
-                history = self.trainer.fit(X, self.y, 1)
+                # The Trainer warns when every ReLU of a layer is dead: the page says so instead.
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    history = self.trainer.fit(X, self.y, 1)
             except (ArithmeticError, ValueError) as error:
                 raise PlayError(f"training failed: {str(error).splitlines()[0]}") from None
+            dead = [
+                str(w.message).removeprefix(_DEAD_PREFIX)
+                for w in caught
+                if str(w.message).startswith(_DEAD_PREFIX)
+            ]
             done += 1
             self.loss.append(history.loss[-1])
             if history.train_accuracy:
@@ -341,7 +353,7 @@ class TrainState:
             self.seconds.append(history.seconds[-1])
             if epochs is None and time.perf_counter() - start >= budget:
                 break
-        self.message = self._diverging()
+        self.message = self._diverging() or "; ".join(dead)
         self._regions()
 
     def _diverging(self) -> str:
