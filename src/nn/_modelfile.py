@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd import write_atomic
-from nn._checks import finite_float, positive_int
+from autograd.checks import finite_float, positive_int
+from autograd.checks import short_repr as _short
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "Weights", "read_model_file", "write_model_file"]
 
@@ -207,11 +208,6 @@ def _list(x: object, where: str) -> list[Any]:
     if not isinstance(x, list):
         raise _InvalidError(f"{where} must be a list, got {type(x).__name__}: {_short(x)}")
     return x
-
-
-def _short(x: object) -> str:
-    text = repr(x)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _validate(

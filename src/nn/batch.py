@@ -8,15 +8,14 @@ compiled graph instead of building it again.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Sequence
 from typing import Literal, get_args
 
 import attrs
 
 from autograd import Value
+from autograd.checks import finite_float, is_real
 from nn import losses
-from nn._checks import finite_float
 from nn.module import Module
 
 # The unlisted names (check_data, fill, batch_accuracy, ...) are what nn.train shares with
@@ -81,9 +80,9 @@ def check_data(X: object, y: object, where: str) -> tuple[Inputs, Targets]:
 
 
 def is_penalty(l2: object) -> bool:
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
+    if not is_real(l2):
         return False
-    return 0.0 <= float(l2) < math.inf
+    return 0.0 <= float(l2) < math.inf  # type: ignore[arg-type]  # a real number, checked
 
 
 def check_loss(loss: object) -> LossName:

@@ -21,7 +21,7 @@ import numbers
 from collections.abc import Callable, Iterable, Sequence
 
 from autograd import LogSumExp, Value
-from nn._checks import finite_float
+from autograd.checks import finite_float, is_real
 
 __all__ = [
     "accuracy",
@@ -39,9 +39,9 @@ __all__ = [
 def _value(x: object, where: str) -> Value:
     if isinstance(x, Value):
         return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+    if not is_real(x):
         raise TypeError(f"{where} must be a Value or a number, got {type(x).__name__}: {x!r}")
-    return Value(float(x))
+    return Value(float(x))  # type: ignore[arg-type]  # a real number has __float__
 
 
 def _check_lengths(name: str, predictions: Sequence[object], targets: Sequence[object]) -> int:

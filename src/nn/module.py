@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import abc
 import math
-import numbers
 import os
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from autograd import Value
+from autograd.checks import is_real, non_negative_int, positive_int
 from autograd.markdown import Markdown
-from nn._checks import non_negative_int, positive_int
 from nn._modelfile import read_model_file, write_model_file
 
 if TYPE_CHECKING:  # typing has Unpack from Python 3.11; the annotations are never evaluated
@@ -137,7 +136,7 @@ def _inputs(x: object, nin: int, where: str) -> list[Value | float]:
     if len(xs) != nin:
         raise ValueError(f"{where} expects {nin} inputs, got {len(xs)}")
     for i, xi in enumerate(xs):
-        if not isinstance(xi, Value) and (isinstance(xi, bool) or not isinstance(xi, numbers.Real)):
+        if not isinstance(xi, Value) and not is_real(xi):
             raise TypeError(
                 f"{where}: input {i} must be a Value or a number, got {type(xi).__name__}: {xi!r}"
             )

@@ -7,18 +7,15 @@ gradient. A schedule is any callable from the step number (0, 1, ...) to a learn
 from __future__ import annotations
 
 import abc
-import collections
 import functools
 import math
-import numbers
 from collections.abc import Callable, Iterable
-from itertools import repeat
 from typing import Any, TypeAlias
 
 import attrs
 
 from autograd import Value
-from nn._checks import finite_float, positive_int
+from autograd.checks import finite_float, is_real, positive_int, set_all
 
 __all__ = ["SGD", "Adam", "LinearDecay", "Optimizer"]
 
@@ -34,16 +31,9 @@ def _rate(x: object, name: str, *, low: float = 0.0, high: float = math.inf) -> 
     return value
 
 
-_consume = collections.deque[object](maxlen=0).extend
-
-
 def _write_data(params: list[Value], values: list[float]) -> None:
-    """``p.data = x`` for each parameter, in one step no KeyboardInterrupt can split.
-
-    ``map`` over ``setattr`` run by C code alone (as the executor's ``_set``): Python raises a
-    KeyboardInterrupt only between lines of Python code, so the writes all happen or none do.
-    """
-    _consume(map(setattr, params, repeat("data"), values))
+    """``p.data = x`` for each parameter, in one step no KeyboardInterrupt can split."""
+    set_all(params, "data", values)
 
 
 def _commit(optimizer: Optimizer, data: list[float], state: dict[str, object]) -> None:
@@ -303,7 +293,7 @@ def _array(numbers: list[float]) -> Any:
 
 
 def _finite(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+    if not is_real(value) or not math.isfinite(value):
         raise ValueError(f"LinearDecay {attribute.name} must be a finite number, got {value!r}")
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from autograd import GraphExecutor, Value, backends
-from nn._checks import positive_int
+from autograd.checks import positive_int
 from nn.batch import (
     Graph,
     Inputs,

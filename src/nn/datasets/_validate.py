@@ -7,7 +7,7 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar, cast
 
-from nn._checks import finite_float
+from autograd.checks import finite_float
 
 __all__ = ["Label", "check_dataset", "check_features", "finite_float", "resolve_rng"]
 
