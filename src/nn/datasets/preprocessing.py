@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import attrs
 
+from autograd.checks import is_real
 from nn.datasets._validate import (
     Label,
     check_dataset,
@@ -24,7 +25,7 @@ __all__ = ["Standardizer", "train_test_split"]
 
 def _test_count(test_size: float, n: int) -> int:
     """How many of ``n`` rows go to the test set for a fraction or a count ``test_size``."""
-    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real):
+    if not is_real(test_size):
         raise TypeError(
             "train_test_split: test_size must be a fraction in (0, 1) or an int count, "
             f"got {type(test_size).__name__}: {test_size!r}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-import numbers
 import random
 
+from autograd.checks import is_real
 from nn.datasets._validate import resolve_rng
 
 __all__ = ["moons", "tiny", "xor"]
@@ -58,7 +58,7 @@ def moons(
         raise TypeError(f"moons: n must be an int, got {type(n).__name__}: {n!r}")
     if n < 2:
         raise ValueError(f"moons: n must be at least 2 (one point per moon), got {n}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
+    if not is_real(noise):
         raise TypeError(f"moons: noise must be a number, got {type(noise).__name__}: {noise!r}")
     if not (math.isfinite(noise) and noise >= 0):
         raise ValueError(f"moons: noise must be a finite number >= 0, got {noise!r}")
