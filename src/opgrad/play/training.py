@@ -333,26 +333,35 @@ class TrainState:
         done = 0
         X = self._inputs(self.X)
         dead: list[str] = []
+        chunk = limit if epochs is not None else 1
         while done < limit:
+            called = time.perf_counter()
             try:
                 # The Trainer warns when every ReLU of a layer is dead: the page says so instead.
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    history = self.trainer.fit(X, self.y, 1)
+                    history = self.trainer.fit(X, self.y, chunk)
             except (ArithmeticError, ValueError) as error:
                 raise PlayError(f"training failed: {str(error).splitlines()[0]}") from None
+            now = time.perf_counter()
             dead = [
                 str(w.message).removeprefix(_DEAD_PREFIX)
                 for w in caught
                 if str(w.message).startswith(_DEAD_PREFIX)
             ]
-            done += 1
-            self.loss.append(history.loss[-1])
-            if history.train_accuracy:
-                self.accuracy.append(history.train_accuracy[-1])
-            self.seconds.append(history.seconds[-1])
-            if epochs is None and time.perf_counter() - start >= budget:
+            done += chunk
+            self.loss.extend(history.loss)
+            self.accuracy.extend(history.train_accuracy)
+            self.seconds.extend(history.seconds)
+            if epochs is None and now - start >= budget:
                 break
+            # Each call of fit costs its epochs and a fixed part (the dead-ReLU check reads
+            # every sample eagerly): the rest of the budget goes to as many epochs as fit in
+            # one more call, not to one call per epoch.
+            per_epoch = max(sum(history.seconds) / len(history.seconds), 1e-6)
+            overhead = max(0.0, now - called - sum(history.seconds))
+            room = budget - (now - start) - overhead
+            chunk = max(1, min(limit - done, int(room / per_epoch)))
         self.message = self._diverging() or "; ".join(dead)
         self._regions()
 
