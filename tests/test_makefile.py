@@ -49,7 +49,7 @@ def test_makefile_test_installs_the_dev_extra_and_stamps_the_demos_install_too(
     project: Path,
 ) -> None:
     installs = _dry_run(project, "test")
-    assert any("-e '.[dev]'" in line for line in installs)
+    assert any("-e '.[dev,torch]'" in line for line in installs)
     assert not any("'.[all]'" in line for line in installs)
     touch = subprocess.run(
         ["make", "-n", ".venv/.installed"], cwd=project, capture_output=True, text=True, check=True
@@ -65,4 +65,4 @@ def test_makefile_demo_after_test_installs_nothing(project: Path) -> None:
 def test_makefile_test_after_demo_adds_the_dev_tools(project: Path) -> None:
     _stamp(project, ".installed-all")
     installs = _dry_run(project, "test")
-    assert any("-e '.[dev]'" in line for line in installs)
+    assert any("-e '.[dev,torch]'" in line for line in installs)
