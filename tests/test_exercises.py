@@ -227,3 +227,10 @@ def test_grade_keeps_long_feedback_to_25_lines_with_the_hint(
     report = grade(_exercise("nudge").solution)
     assert len(report.lines) == MAX_LINES
     assert report.lines[-2:] == ("  ...", "hint: look here")
+
+
+def test_exercises_page_names_every_exercise() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "docs" / "exercises.md").read_text("utf-8")
+    assert [ident for ident in IDS if f"`{ident}`" not in page] == []
