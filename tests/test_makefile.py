@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _stamp(project: Path, *names: str) -> None:
-    later = time.time() + 10  # newer than pyproject.toml
+    later = (project / "pyproject.toml").stat().st_mtime + 10  # make sees the stamp as newer
     for name in names:
         path = project / ".venv" / name
         path.touch()
